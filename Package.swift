@@ -1,0 +1,54 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "baysh",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "baysh", targets: ["baysh"]),
+        .executable(name: "baysh-bench", targets: ["baysh-bench"]),
+        .library(name: "BayshCore", targets: ["BayshCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/modelcontextprotocol/swift-sdk.git", exact: "0.12.1"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+    ],
+    targets: [
+        // libedit through a shim header: libedit's variadic C API is wrapped there so Swift can call it.
+        .systemLibrary(
+            name: "CLibedit",
+            pkgConfig: "libedit",
+            providers: [.apt(["libedit-dev"])]
+        ),
+        .target(
+            name: "BayshCore",
+            dependencies: [
+                "CLibedit",
+                .product(name: "MCP", package: "swift-sdk"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "baysh",
+            dependencies: [
+                "BayshCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "baysh-bench",
+            dependencies: ["BayshCore", .product(name: "MCP", package: "swift-sdk")]
+        ),
+        .testTarget(
+            name: "BayshCoreTests",
+            dependencies: [
+                "BayshCore",
+                .product(name: "MCP", package: "swift-sdk"),
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

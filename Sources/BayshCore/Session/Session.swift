@@ -1,0 +1,92 @@
+import Foundation
+import MCP
+
+/// One live session behind the shell: the AgentBay cloud, any MCP server, or the embedded local session.
+///
+/// The shell holds exactly one `Session` and never asks which backend it is; everything it shows comes through this
+/// API, which mirrors the AgentBay Session reference (`session_id`, VPC facts, labels, info, get_link,
+/// list_mcp_tools, call_mcp_tool, find_server_for_tool, delete). A backend that cannot do an operation throws
+/// ``SessionError/unsupported(operation:backend:reason:)`` rather than pretending.
+public protocol Session: AnyObject, Sendable {
+    /// Which backend this is and what the prompt calls it (`local:3f2a`, `agentbay:session-04bd…`, `mcp:everything`).
+    var descriptor: SessionDescriptor { get }
+
+    /// The session id (`session-04bdwfj7u688ec96t` on AgentBay, a generated id for local and MCP sessions).
+    var sessionId: String { get }
+
+    /// The API key this session was opened with, masked (`akm-****abcd`); nil where the backend has no key.
+    var maskedAPIKey: String? { get }
+
+    /// VPC facts (AgentBay only; nil elsewhere). The token inside is a ``Secret``.
+    var vpc: VPCInfo? { get }
+
+    /// Whether baysh created this session (so it is deleted on exit unless kept) or attached to an existing one.
+    var ownership: SessionOwnership { get }
+
+    /// The last tool list fetched, without any I/O: completion and hints read this on every keystroke.
+    var cachedTools: [ToolInfo]? { get }
+
+    /// list_mcp_tools: the session's tools. Served from the cache unless `refresh` is true or the server said
+    /// `notifications/tools/list_changed` since the last fetch.
+    func listTools(imageId: String?, refresh: Bool) async throws -> [ToolInfo]
+
+    /// call_mcp_tool. Throws only when the call could not be made or answered (transport, timeout, cancellation);
+    /// a tool that ran and failed comes back as a result with `isError == true`. Honours task cancellation.
+    func callTool(name: String, arguments: [String: Value], options: CallOptions) async throws -> ToolResult
+
+    /// find_server_for_tool: the MCP server that provides `tool`, or nil when no listed tool has that name.
+    func findServer(forTool tool: String) async throws -> String?
+
+    /// get_labels.
+    func labels() async throws -> [String: String]
+
+    /// set_labels: replaces the session's labels. Keys and values must be non-empty.
+    func setLabels(_ labels: [String: String]) async throws
+
+    /// info: facts about the session as ordered, printable fields (secrets already masked).
+    func info() async throws -> SessionInfo
+
+    /// get_link: a URL for a port of the session. `port`, when given, must be in 30100...30199.
+    func link(protocolType: String?, port: Int?, options: String?) async throws -> String
+
+    /// delete: ends the session and frees what it holds (a local session removes its workspace).
+    func delete(syncContext: Bool) async throws
+
+    /// Lets go of the connection or child process without deleting the session. Safe to call twice.
+    func close() async
+}
+
+extension Session {
+    /// list_mcp_tools with the session's own image and the cache.
+    public func listTools() async throws -> [ToolInfo] {
+        try await listTools(imageId: nil, refresh: false)
+    }
+
+    /// call_mcp_tool with default timeouts.
+    public func callTool(name: String, arguments: [String: Value]) async throws -> ToolResult {
+        try await callTool(name: name, arguments: arguments, options: CallOptions())
+    }
+
+    /// The check every backend's `link` starts with: AgentBay only serves ports 30100...30199.
+    public static func validateLinkPort(_ port: Int?) throws {
+        if let port, !(30100...30199).contains(port) {
+            throw SessionError.invalidArgument(
+                "port \(port) is out of range: get_link takes a port from 30100 to 30199")
+        }
+    }
+
+    /// The check every backend's `setLabels` starts with (the SDKs validate this client side too).
+    public static func validateLabels(_ labels: [String: String]) throws {
+        if labels.isEmpty {
+            throw SessionError.invalidArgument("no labels given: pass at least one key=value")
+        }
+        for (key, value) in labels {
+            if key.trimmingCharacters(in: .whitespaces).isEmpty {
+                throw SessionError.invalidArgument("a label key is blank: every label needs a name")
+            }
+            if value.trimmingCharacters(in: .whitespaces).isEmpty {
+                throw SessionError.invalidArgument("label '\(key)' has a blank value: give it a value")
+            }
+        }
+    }
+}

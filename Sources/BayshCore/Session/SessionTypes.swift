@@ -1,0 +1,162 @@
+import Foundation
+import MCP
+
+/// The three kinds of backend a ``Session`` can be.
+public enum BackendKind: String, Sendable, Codable, CaseIterable {
+    /// The embedded session that runs the AgentBay Linux tool set on this machine.
+    case local
+    /// An AgentBay cloud session over the HTTP API.
+    case agentbay
+    /// Any MCP server, over stdio or streamable HTTP.
+    case mcp
+}
+
+/// What a session is called in the prompt, history file names and transcript headers.
+public struct SessionDescriptor: Sendable, Equatable {
+    /// The backend kind.
+    public var backend: BackendKind
+    /// Short label after the colon in the prompt: a short session id (`3f2a`), `session-04bd…`, or a server name.
+    public var label: String
+    /// Stable name of the target for per-target history (`local`, `agentbay-linux_latest`, `mcp-everything`).
+    public var target: String
+    /// Image id (AgentBay, and `linux_latest` for local) or nil.
+    public var imageId: String?
+
+    public init(backend: BackendKind, label: String, target: String, imageId: String? = nil) {
+        self.backend = backend
+        self.label = label
+        self.target = target
+        self.imageId = imageId
+    }
+
+    /// `local:3f2a`, as the prompt shows it.
+    public var promptName: String { "\(backend.rawValue):\(label)" }
+}
+
+/// Whether baysh created a session (and so deletes it on exit unless kept) or attached to one.
+public enum SessionOwnership: Sendable, Equatable {
+    case created
+    case attached
+}
+
+/// VPC facts of an AgentBay session (`is_vpc_enabled`, `get_network_interface_ip`, `get_http_port`, `get_token`).
+public struct VPCInfo: Sendable, Equatable {
+    public var isEnabled: Bool
+    public var networkInterfaceIP: String?
+    public var httpPort: String?
+    public var token: Secret?
+
+    public init(isEnabled: Bool, networkInterfaceIP: String? = nil, httpPort: String? = nil, token: Secret? = nil) {
+        self.isEnabled = isEnabled
+        self.networkInterfaceIP = networkInterfaceIP
+        self.httpPort = httpPort
+        self.token = token
+    }
+}
+
+/// One tool as list_mcp_tools gives it.
+public struct ToolInfo: Sendable, Equatable {
+    /// Tool name as called (`shell`).
+    public var name: String
+    /// Human description ("" when the server gave none).
+    public var description: String
+    /// The JSON Schema of the arguments object (`{"type":"object","properties":{...}}`).
+    public var inputSchema: Value
+    /// The MCP server that provides the tool (`wuying_shell`), when the backend knows it.
+    public var server: String?
+    /// MCP annotations: readOnlyHint, destructiveHint, idempotentHint, openWorldHint, title.
+    public var annotations: Tool.Annotations
+
+    public init(
+        name: String, description: String = "", inputSchema: Value = .object(["type": "object"]),
+        server: String? = nil, annotations: Tool.Annotations = nil
+    ) {
+        self.name = name
+        self.description = description
+        self.inputSchema = inputSchema
+        self.server = server
+        self.annotations = annotations
+    }
+
+    /// True when the shell should ask before calling: destructive and not read-only.
+    public var needsConfirmation: Bool {
+        annotations.destructiveHint == true && annotations.readOnlyHint != true
+    }
+}
+
+/// Per-call timeouts (call_mcp_tool's `read_timeout` and `connect_timeout`). Nil means the backend's default.
+public struct CallOptions: Sendable, Equatable {
+    public var readTimeout: Duration?
+    public var connectTimeout: Duration?
+
+    public init(readTimeout: Duration? = nil, connectTimeout: Duration? = nil) {
+        self.readTimeout = readTimeout
+        self.connectTimeout = connectTimeout
+    }
+}
+
+/// One item of a tool result's `content` array.
+public enum ContentItem: Sendable, Equatable {
+    /// `{"type":"text","text":"..."}`
+    case text(String)
+    /// `{"type":"image","data":"<base64>","mimeType":"image/png"}`
+    case image(base64: String, mimeType: String)
+    /// `{"type":"audio","data":"<base64>","mimeType":"audio/wav"}`
+    case audio(base64: String, mimeType: String)
+    /// `{"type":"resource","resource":{"uri":...,"mimeType":...,"text":...|"blob":...}}`
+    case resource(uri: String, mimeType: String?, text: String?, blobBase64: String?)
+    /// `{"type":"resource_link","uri":...,"name":...}`
+    case resourceLink(uri: String, name: String, mimeType: String?)
+}
+
+/// What call_mcp_tool gives back.
+public struct ToolResult: Sendable, Equatable {
+    public var content: [ContentItem]
+    /// True when the tool ran and reported failure (`isError` in MCP).
+    public var isError: Bool
+    /// `structuredContent`, when the server sent it.
+    public var structuredContent: Value?
+    /// The backend's request id (AgentBay `RequestId`, MCP JSON-RPC id), when there is one.
+    public var requestId: String?
+    /// Wall time from sending the call to having the answer.
+    public var elapsed: Duration
+
+    public init(
+        content: [ContentItem], isError: Bool = false, structuredContent: Value? = nil, requestId: String? = nil,
+        elapsed: Duration = .zero
+    ) {
+        self.content = content
+        self.isError = isError
+        self.structuredContent = structuredContent
+        self.requestId = requestId
+        self.elapsed = elapsed
+    }
+
+    /// All text items joined by newlines: what a script usually wants.
+    public var text: String {
+        content.compactMap { if case .text(let t) = $0 { t } else { nil } }.joined(separator: "\n")
+    }
+}
+
+/// Facts about a session as ordered printable fields; secrets are already masked.
+public struct SessionInfo: Sendable, Equatable {
+    /// One `key: value` line of `:info`.
+    public struct Field: Sendable, Equatable {
+        public var key: String
+        public var value: String
+        public init(_ key: String, _ value: String) {
+            self.key = key
+            self.value = value
+        }
+    }
+
+    public var fields: [Field]
+    public var requestId: String?
+
+    public init(fields: [Field], requestId: String? = nil) {
+        self.fields = fields
+        self.requestId = requestId
+    }
+
+    public subscript(key: String) -> String? { fields.first { $0.key == key }?.value }
+}
