@@ -52,7 +52,7 @@ extension AgentBayClient {
         let start = clock.now
         let parsed = try await exchange("callTool \(name) via LinkUrl", idempotent: false, timeouts: timeouts) {
             var request = URLRequest(url: url, cachePolicy: .reloadIgnoringLocalCacheData,
-                timeoutInterval: timeouts.read.seconds)
+                timeoutInterval: timeouts.urlSessionInterval)
             request.httpMethod = "POST"
             request.setValue("application/json", forHTTPHeaderField: "Content-Type")
             request.setValue(token.revealed, forHTTPHeaderField: "X-Access-Token")
@@ -88,8 +88,10 @@ extension AgentBayClient {
         let start = clock.now
         let parsed = try await exchange("callTool \(name) via VPC", idempotent: false, timeouts: timeouts) {
             var request = URLRequest(url: url, cachePolicy: .reloadIgnoringLocalCacheData,
-                timeoutInterval: timeouts.read.seconds)
+                timeoutInterval: timeouts.urlSessionInterval)
             request.httpMethod = "GET"
+            // A GET has no body, so libcurl's silent re-send on a dead reused connection would run the tool twice.
+            request.setValue("close", forHTTPHeaderField: "Connection")
             request.setValue("application/x-www-form-urlencoded", forHTTPHeaderField: "Content-Type")
             return request
         } interpret: { data, response in

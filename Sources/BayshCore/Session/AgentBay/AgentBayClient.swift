@@ -11,6 +11,12 @@ import MCP
 /// Every action is `POST {base}/?Action=…&Format=json&Version=2025-05-06&Timestamp=…&SignatureNonce=…` with the
 /// parameters as a form body and the key as the form field `Authorization=Bearer <key>` (the API is "anonymous": no
 /// signature). The typed operations live in extensions; this file holds the exchange, the retries and the logging.
+///
+/// Connection reuse and exactly-once tool calls: libcurl (under URLSession on Linux) re-sends a request by itself
+/// when a *reused* keep-alive connection dies before any byte of the answer arrived. URLSession cannot rewind a
+/// `Data` body for that re-send, so the second copy goes out without its body and never reaches the server as a
+/// request; the call ends at its deadline as a timeout. Every request here therefore carries its parameters in a
+/// `Data` body (never a stream), and the body-less VPC route asks for a fresh connection per call.
 public final class AgentBayClient: Sendable {
     /// The API version every action is sent with.
     public static let apiVersion = "2025-05-06"
@@ -38,7 +44,9 @@ public final class AgentBayClient: Sendable {
         sessionConfiguration.httpCookieStorage = nil
         sessionConfiguration.urlCache = nil
         sessionConfiguration.requestCachePolicy = .reloadIgnoringLocalCacheData
-        sessionConfiguration.timeoutIntervalForRequest = configuration.timeout.seconds
+        sessionConfiguration.timeoutIntervalForRequest = Timeouts(
+            connect: configuration.timeout, read: configuration.timeout
+        ).urlSessionInterval
         sessionConfiguration.timeoutIntervalForResource = 24 * 3600
         self.urlSession = URLSession(configuration: sessionConfiguration)
         #if os(Linux)
@@ -66,6 +74,10 @@ public final class AgentBayClient: Sendable {
 
         /// The hard stop for one exchange: a connect that takes all its time still leaves the full read time.
         var deadline: Duration { connect + read }
+
+        /// URLSession's own timer, set past ``deadline`` so ours always fires first: on Linux it counts whole
+        /// seconds and a sub-second value fails requests before they are sent.
+        var urlSessionInterval: TimeInterval { deadline.seconds.rounded(.up) + 2 }
     }
 
     /// The default timeouts, with a call's overrides applied.
@@ -195,7 +207,7 @@ public final class AgentBayClient: Sendable {
             form["Authorization"] = authorization
         }
         let url = URL(string: configuration.baseURL.absoluteString + "/?" + FormEncoding.encode(queryFields))!
-        var request = URLRequest(url: url, cachePolicy: .reloadIgnoringLocalCacheData, timeoutInterval: timeouts.read.seconds)
+        var request = URLRequest(url: url, cachePolicy: .reloadIgnoringLocalCacheData, timeoutInterval: timeouts.urlSessionInterval)
         request.httpMethod = "POST"
         request.setValue(Self.apiVersion, forHTTPHeaderField: "x-acs-version")
         request.setValue(action, forHTTPHeaderField: "x-acs-action")

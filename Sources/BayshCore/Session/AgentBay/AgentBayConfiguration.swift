@@ -95,9 +95,9 @@ public struct AgentBayConfiguration: Sendable, CustomStringConvertible {
 
     /// `host`, `host:port`, `https://host` or `http://127.0.0.1:PORT` → a base URL; no scheme means https.
     public static func parseEndpoint(_ text: String, source: String? = nil) throws -> URL {
-        var trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        while trimmed.hasSuffix("/") { trimmed.removeLast() }
-        let withScheme = trimmed.contains("://") ? trimmed : "https://" + trimmed
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        var withScheme = trimmed.contains("://") ? trimmed : "https://" + trimmed
+        while withScheme.hasSuffix("/") && !withScheme.hasSuffix("://") { withScheme.removeLast() }
         guard let components = URLComponents(string: withScheme), let scheme = components.scheme?.lowercased(),
             scheme == "http" || scheme == "https", let host = components.host, !host.isEmpty,
             components.path.isEmpty || components.path == "/", components.query == nil,
