@@ -5,5 +5,6 @@ import BayshCore
 struct BayshBench {
     static func main() async throws {
         print("baysh-bench \(BayshVersion.current)")
+        for line in try await AgentBayBench.run() { print(line) }
     }
 }
