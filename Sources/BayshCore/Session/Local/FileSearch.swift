@@ -24,7 +24,7 @@ extension FileTools {
             for name in names.sorted() {
                 let full = folder + "/" + name
                 let relative = workspace.relativeName(of: full)
-                if excludes.contains(where: { Self.matches($0, name) || Self.matches($0, relative) }) { continue }
+                if excludes.contains(where: { Self.isExcluded(name, relative, by: $0) }) { continue }
                 if Self.matches(pattern, name) {
                     if matches.count == Self.maxSearchResults {
                         truncated = true
@@ -40,6 +40,12 @@ extension FileTools {
         var lines = matches.sorted()
         if truncated { lines.append("[search stopped after \(Self.maxSearchResults) matches; narrow the pattern or path]") }
         return lines.joined(separator: "\n")
+    }
+
+    /// Excludes are whole-name (or whole relative path) wildcards, so `test` skips a folder named test but not
+    /// `latest.txt`.
+    static func isExcluded(_ name: String, _ relative: String, by pattern: String) -> Bool {
+        bayshlinux_fnmatch_casefold(pattern, name) == 0 || bayshlinux_fnmatch_casefold(pattern, relative) == 0
     }
 
     /// A wildcard match (`*`, `?`, `[...]`), case-insensitive; a pattern without wildcards matches names that

@@ -169,6 +169,7 @@ enum LineDiff {
     }
 
     private static func lines(_ text: String) -> [Substring] {
+        if text.isEmpty { return [] }
         var parts = text.split(separator: "\n", omittingEmptySubsequences: false)
         if text.hasSuffix("\n") { parts.removeLast() }
         return parts

@@ -120,7 +120,7 @@ enum LocalToolCatalog {
                     "path": path("Folder to search from ('.' for the workspace)."),
                     "pattern": string("Wildcard pattern matched against names, e.g. *.swift."),
                     "excludePatterns": string(
-                        "Comma-separated wildcard patterns; matching names or relative paths are skipped (with their contents)."),
+                        "Comma-separated wildcard patterns matched against whole names or relative paths; matches are skipped with their contents."),
                 ], required: ["path", "pattern"]),
             server: fileServer, annotations: reading("Search for files")),
         ToolInfo(

@@ -49,27 +49,15 @@ struct ShellCommand: Sendable {
         }
         waiter.start()
         let outcome = await withTaskCancellationHandler {
-            await withCheckedContinuation { (continuation: CheckedContinuation<CollectedOutput, Never>) in
+            await withCheckedContinuation { (continuation: CheckedContinuation<Outcome?, Never>) in
                 Thread { continuation.resume(returning: collector.collect()) }.start()
             }
         } onCancel: {
             control.cancel()
         }
-        if outcome.cancelled { throw CancellationError() }
-        return Outcome(
-            stdout: outcome.stdout, stderr: outcome.stderr, exitCode: outcome.exitCode, timedOut: outcome.timedOut,
-            outputHeldOpen: outcome.outputHeldOpen)
+        guard let outcome else { throw CancellationError() }
+        return outcome
     }
-}
-
-/// What the reading thread hands back.
-struct CollectedOutput: Sendable {
-    var stdout: String
-    var stderr: String
-    var exitCode: Int32
-    var timedOut: Bool
-    var cancelled: Bool
-    var outputHeldOpen: Bool
 }
 
 /// The pipe the reading thread listens to besides stdout and stderr: `c` when the task is cancelled, `e` when the
@@ -202,7 +190,8 @@ struct OutputCollector: Sendable {
     let timeout: Duration
     let cap: Int
 
-    func collect() -> CollectedOutput {
+    /// The outcome, or nil when the run was cancelled.
+    func collect() -> ShellCommand.Outcome? {
         var out = CappedBuffer(cap: cap)
         var err = CappedBuffer(cap: cap)
         var outOpen = true
@@ -262,9 +251,10 @@ struct OutputCollector: Sendable {
         let status = control.exitStatus ?? 0
         let exitCode: Int32 =
             (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
-        return CollectedOutput(
+        if cancelled { return nil }
+        return ShellCommand.Outcome(
             stdout: out.text, stderr: err.text, exitCode: timedOut ? 124 : exitCode, timedOut: timedOut,
-            cancelled: cancelled, outputHeldOpen: timedOut && exitedBeforeDeadline)
+            outputHeldOpen: timedOut && exitedBeforeDeadline)
     }
 
     /// Reads what is there; false at end of file.

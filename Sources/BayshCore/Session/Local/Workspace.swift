@@ -96,16 +96,17 @@ struct Workspace: Sendable {
                 throw ToolFailure("'\(raw)' goes through more than \(Self.maxSymlinkHops) symlinks (a loop?)")
             }
             let target = try Self.readLink(candidate)
-            lastLink = (relative(current + [component]), target)
+            let link = relative(current + [component])
             if target.hasPrefix("/") {
                 guard let inside = strippedRoot(target) else {
-                    throw refuse("symlink '\(relative(current + [component]))' points to '\(target)', outside the workspace")
+                    throw refuse("symlink '\(link)' points to '\(target)', outside the workspace")
                 }
                 current = []
                 pending = inside + pending
             } else {
                 pending = target.split(separator: "/", omittingEmptySubsequences: true).map(String.init) + pending
             }
+            lastLink = (link, target)
         }
         return Resolved(path: absolute(current), relative: current.joined(separator: "/"), exists: missingFrom == nil)
     }
