@@ -205,8 +205,8 @@ public final class LocalSession: Session {
     /// Removes the session record and, when baysh made it, the workspace (symlinks inside are removed, never
     /// followed). A second delete does nothing.
     public func delete(syncContext: Bool) async throws {
-        let record = state.withLock { $0.record }
-        if state.withLock({ $0.deleted }) { return }
+        let (record, deleted) = state.withLock { ($0.record, $0.deleted) }
+        if deleted { return }
         if record.ownsWorkspace {
             do {
                 try FileManager.default.removeItem(atPath: record.workspace)

@@ -21,8 +21,9 @@ struct ShellTool: Sendable {
             throw ToolFailure(
                 "shell: timeout_ms is \(timeoutMs); it must be from 1 to \(LocalToolCatalog.shellMaxTimeoutMs) (10 minutes)")
         }
-        let folder = try workspace.resolve(try arguments.string("cwd") ?? ".")
-        guard folder.exists else { throw ToolFailure("shell: cwd '\(try arguments.string("cwd") ?? ".")' does not exist") }
+        let cwd = try arguments.string("cwd") ?? "."
+        let folder = try workspace.resolve(cwd)
+        guard folder.exists else { throw ToolFailure("shell: cwd '\(cwd)' does not exist in the workspace") }
         var environment = ProcessInfo.processInfo.environment.filter { !Self.withheldVariables.contains($0.key) }
         environment["PWD"] = folder.path
         for (key, value) in try arguments.stringMap("envs") ?? [:] {
