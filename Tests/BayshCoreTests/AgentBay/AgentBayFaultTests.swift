@@ -79,7 +79,7 @@ import Testing
                     throw SessionError.api(code: code, message: message, requestId: nil, httpStatus: status)
                 }
             }
-            #expect(fixture.fake.requests("ListMcpTools") == 4)
+            #expect(fixture.fake.requests("ListMcpTools") == 4, "\(fixture.logs.text)")
         }
     }
 
