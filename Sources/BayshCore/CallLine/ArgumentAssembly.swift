@@ -17,6 +17,8 @@ struct ArgumentAssembly {
     private(set) var errors: [CallLineDiagnostic] = []
     /// Dotted paths whose value could not be typed.
     private(set) var failedPaths: Set<String> = []
+    /// Whether a whole-line JSON object could not be read, so checking the (empty) result would only add noise.
+    private(set) var objectUnreadable = false
     private var locations: [String: LineSpan] = [:]
     private var tree: [String: Node] = [:]
 
@@ -64,12 +66,14 @@ struct ArgumentAssembly {
                 locations[key] = span
             }
         case .success(let other):
+            objectUnreadable = true
             errors.append(CallLineDiagnostic(
                 kind: .invalidJSON,
                 message: "the arguments must be a JSON object {…}, got JSON \(other.typeName) (column "
                     + "\(argument.column + 1))",
                 column: argument.column, length: argument.length))
         case .failure(let error):
+            objectUnreadable = true
             let column = argument.column(ofScalar: error.offset)
             errors.append(CallLineDiagnostic(
                 kind: .invalidJSON, message: "invalid JSON arguments object: \(error.message) (column \(column + 1))",

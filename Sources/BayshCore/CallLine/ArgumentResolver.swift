@@ -28,7 +28,7 @@ public struct ArgumentResolver: Sendable {
         let assembly = assemble(call)
         var errors = assembly.errors
         var warnings: [CallLineDiagnostic] = []
-        if let schema {
+        if let schema, !assembly.objectUnreadable {
             let validator = SchemaValidator(alreadyReported: assembly.failedPaths)
             for finding in validator.check(.object(assembly.arguments), against: JSONSchema(schema), path: "") {
                 let diagnostic = assembly.diagnostic(for: finding)

@@ -29,25 +29,10 @@ enum ShellQuoting {
         return quoted(segment)
     }
 
-    /// `"…"` with `\"`, `\\`, `\n`, `\t`, `\r` and `\uXXXX` for invisible or joining characters.
+    /// `"…"` with `\"`, `\\`, `\n`, `\t`, `\r` and `\uXXXX` for invisible or joining characters: a JSON string
+    /// literal, whose escapes are exactly those double quotes understand.
     static func doubleQuoted(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            case "\r": out += "\\r"
-            default:
-                if scalar.isUnstableNextToQuotes {
-                    out += JSONText.unicodeEscape(scalar)
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
+        JSONText.quoted(text)
     }
 
     private static func isBare(_ character: Character) -> Bool {

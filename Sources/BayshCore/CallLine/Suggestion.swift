@@ -20,21 +20,27 @@ public enum Suggestion {
         return best?.candidate
     }
 
-    /// Levenshtein distance, giving up (returning `limit + 1`) once every path exceeds `limit`.
+    /// Edit distance counting insertions, deletions, substitutions and swaps of neighbours (`moed` → `mode` is
+    /// one edit), giving up (returning `limit + 1`) once every path exceeds `limit`.
     static func editDistance(_ left: [Character], _ right: [Character], limit: Int) -> Int {
         if abs(left.count - right.count) > limit { return limit + 1 }
+        var beforePrevious = Array(repeating: 0, count: right.count + 1)
         var previous = Array(0...right.count)
         var current = previous
-        for (row, leftCharacter) in left.enumerated() {
-            current[0] = row + 1
-            var rowMinimum = current[0]
-            for (column, rightCharacter) in right.enumerated() {
-                let substitution = previous[column] + (leftCharacter == rightCharacter ? 0 : 1)
-                current[column + 1] = min(substitution, previous[column + 1] + 1, current[column] + 1)
-                rowMinimum = min(rowMinimum, current[column + 1])
+        for row in 1...max(left.count, 1) where !left.isEmpty {
+            current[0] = row
+            var rowMinimum = row
+            for column in 1...max(right.count, 1) where !right.isEmpty {
+                let cost = left[row - 1] == right[column - 1] ? 0 : 1
+                var best = min(previous[column - 1] + cost, previous[column] + 1, current[column - 1] + 1)
+                if row > 1, column > 1, left[row - 1] == right[column - 2], left[row - 2] == right[column - 1] {
+                    best = min(best, beforePrevious[column - 2] + 1)
+                }
+                current[column] = best
+                rowMinimum = min(rowMinimum, best)
             }
             if rowMinimum > limit { return limit + 1 }
-            swap(&previous, &current)
+            (beforePrevious, previous, current) = (previous, current, beforePrevious)
         }
         return previous[right.count]
     }
