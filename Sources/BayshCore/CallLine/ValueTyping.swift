@@ -98,7 +98,7 @@ enum ValueTyping {
             kind: .typeMismatch, problem: "expected \(schema.typeLabel), got \(shown(text))"))
     }
 
-    private static func typed(_ text: String, quoted: Bool, types: Set<String>, label: String)
+    private static func typed(_ text: String, quoted: Bool, types: Set<String>, label: @autoclosure () -> String)
         -> Result<Value, TypingFailure>
     {
         let allowsString = types.contains("string")
@@ -128,19 +128,19 @@ enum ValueTyping {
                     return .success(parsed)
                 }
                 failure = failure ?? TypingFailure(
-                    kind: .typeMismatch, problem: "expected \(label), got JSON \(parsed.typeName) \(shown(text))")
+                    kind: .typeMismatch, problem: "expected \(label()), got JSON \(parsed.typeName) \(shown(text))")
             case .failure(let error):
                 if looksLikeJSON(text) || failure == nil {
                     failure = TypingFailure(
                         kind: .invalidJSON,
-                        problem: "expected \(label) as JSON: \(error.message)"
+                        problem: "expected \(label()) as JSON: \(error.message)"
                             + (looksLikeJSON(text) ? "" : " (write it as JSON, e.g. [\"a\"] or {\"k\": 1})"),
                         jsonOffset: error.offset)
                 }
             }
         }
         if allowsString { return .success(.string(text)) }
-        return .failure(failure ?? TypingFailure(kind: .typeMismatch, problem: "expected \(label), got \(shown(text))"))
+        return .failure(failure ?? TypingFailure(kind: .typeMismatch, problem: "expected \(label()), got \(shown(text))"))
     }
 
     /// The no-schema rule: unquoted JSON numbers, `true`, `false`, `null` are typed; the rest stays text.
