@@ -134,7 +134,10 @@ enum ValueTyping {
                     failure = TypingFailure(
                         kind: .invalidJSON,
                         problem: "expected \(label()) as JSON: \(error.message)"
-                            + (looksLikeJSON(text) ? "" : " (write it as JSON, e.g. [\"a\"] or {\"k\": 1})"),
+                            + (looksLikeJSON(text)
+                                ? " (after = quotes are shell quotes: write key:={\"k\": 1} or key='{\"k\": 1}')"
+                                : wantsArray ? " (write a JSON array such as key:=[\"a\"], or key[]=a for one item)"
+                                : " (write a JSON object such as key:={\"k\": 1})"),
                         jsonOffset: error.offset)
                 }
             }

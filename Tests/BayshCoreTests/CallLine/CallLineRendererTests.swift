@@ -32,10 +32,11 @@ import Testing
     }
 
     @Test func valuesTheSchemaWouldRetypeAreQuotedOrJSON() {
-        #expect(render(["either": "5"]) == "t either='5'")
+        #expect(render(["either": "5"]) == #"t either:="5""#)
+        #expect(render(["either": "five"]) == "t either=five")
         #expect(render(["either": 5]) == "t either=5")
         #expect(render(["x": "5", "y": "true", "z": "null", "n": 5, "d": 2.0], nil)
-            == "t d=2.0 n=5 x='5' y='true' z='null'")
+            == #"t d=2.0 n=5 x:="5" y:="true" z:="null""#)
         #expect(render(["count": "5", "path": "p"]) == #"t path=p count:="5""#)
         #expect(render(["count": 2.5, "path": "p"]) == "t path=p count:=2.5")
     }
