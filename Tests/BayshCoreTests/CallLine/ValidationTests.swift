@@ -185,3 +185,22 @@ import Testing
         #expect(found.first?.message.contains("key[]=a") == true)
     }
 }
+
+@Suite struct DeepValueTests {
+    /// The deepest JSON accepted, checked against a recursive schema, must not exhaust a test thread's stack.
+    @Test func deepestJSONValidatesAgainstARecursiveSchema() {
+        let schema: Value = [
+            "type": "object",
+            "properties": ["tree": ["$ref": "#/$defs/Node"]],
+            "$defs": ["Node": ["type": "array", "items": ["$ref": "#/$defs/Node"], "maxItems": 1]],
+        ]
+        let depth = JSONText.maximumDepth
+        let line = "t tree:=" + String(repeating: "[", count: depth) + String(repeating: "]", count: depth)
+        let tree = arguments(line, schema)?["tree"]
+        #expect(tree != nil)
+        let tooDeep = "t tree:=" + String(repeating: "[", count: depth + 1) + String(repeating: "]", count: depth + 1)
+        #expect(diagnostics(tooDeep, schema).map(\.kind) == [.invalidJSON])
+        let wide = "t tree:=" + String(repeating: "[", count: depth) + "1" + String(repeating: "]", count: depth)
+        #expect(diagnostics(wide, schema).map(\.kind) == [.typeMismatch])
+    }
+}
