@@ -41,9 +41,9 @@ public struct RenderedOutput: Sendable, Equatable {
         self.chunks = chunks
     }
 
-    /// Adds `text` to stdout, ending it with a newline if it has none (empty text adds nothing).
+    /// Adds `text` to stdout as a line (empty text is an empty line).
     public mutating func line(_ text: String, style: Style = .plain) {
-        append(text, to: .standardOutput, style: style)
+        chunks.append(Chunk(stream: .standardOutput, text: text.hasSuffix("\n") ? text : text + "\n", style: style))
     }
 
     /// Adds `text` to stderr, ending it with a newline if it has none.
@@ -51,7 +51,7 @@ public struct RenderedOutput: Sendable, Equatable {
         append(text, to: .standardError, style: style)
     }
 
-    /// Adds `text` to `stream`, ending it with a newline if it has none.
+    /// Adds `text` to `stream`, ending it with a newline if it has none; empty text adds nothing.
     public mutating func append(_ text: String, to stream: Stream, style: Style = .plain) {
         guard !text.isEmpty else { return }
         chunks.append(Chunk(stream: stream, text: text.hasSuffix("\n") ? text : text + "\n", style: style))

@@ -87,7 +87,7 @@ extension MetaCommand {
     ) { shell, invocation in
         let line = invocation.rest
         guard !line.trimmingCharacters(in: .whitespaces).isEmpty else { return .failure("usage: :explain LINE") }
-        do {
+        do throws(CallLineError) {
             let call = try shell.resolve(line)
             var output = RenderedOutput()
             output.line(ResultRenderer.encode(.object(call.arguments)))

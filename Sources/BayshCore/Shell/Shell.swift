@@ -327,7 +327,11 @@ public final class Shell {
         editor.setCompletion { line, cursor in
             Completer.complete(line: line, cursor: cursor, tools: liveTools.get(), metaCommands: entries)
         }
-        editor.setHints(settings.hints ? { line in Hinter.hint(line: line, tools: liveTools.get()) } : nil)
+        if settings.hints {
+            editor.setHints { line in Hinter.hint(line: line, tools: liveTools.get()) }
+        } else {
+            editor.setHints(nil)
+        }
     }
 
     private func banner() -> RenderedOutput {
