@@ -22,10 +22,13 @@ let package = Package(
             pkgConfig: "libedit",
             providers: [.apt(["libedit-dev"])]
         ),
+        // GNU/Linux calls Swift's Glibc module hides (pipe2, posix_spawn chdir/closefrom, renameat2), for the local session.
+        .target(name: "CBayshLinux"),
         .target(
             name: "BayshCore",
             dependencies: [
                 "CLibedit",
+                "CBayshLinux",
                 .product(name: "MCP", package: "swift-sdk"),
                 .product(name: "Logging", package: "swift-log"),
             ]
