@@ -1,5 +1,6 @@
 import ArgumentParser
 import BayshCore
+import Foundation
 
 /// The `baysh` command line: flags are parsed here and handed to BayshCore; nothing else lives in this target.
 @main
@@ -7,10 +8,28 @@ struct Baysh: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "baysh",
         abstract: "A shell for exploring the tools of AgentBay sessions and MCP servers.",
+        discussion: """
+            With no flags baysh opens a new local session (deleted on exit unless --keep) and reads lines from the \
+            terminal: `TOOL key=value ...` calls a tool, `:help` lists the meta commands, Tab completes.
+            """,
         version: BayshVersion.current
     )
 
+    @OptionGroup(title: "Session")
+    var session: SessionOptions
+
+    @OptionGroup(title: "Shell")
+    var shell: ShellFlags
+
     mutating func run() async throws {
-        print("baysh \(BayshVersion.current)")
+        let opened: any Session
+        do {
+            opened = try await SessionOpener.open(session.request())
+        } catch {
+            FileHandle.standardError.write(Data("baysh: \(error)\n".utf8))
+            throw ExitCode(1)
+        }
+        let status = await ShellLauncher.run(session: opened, commands: shell.commands, options: shell.options())
+        throw ExitCode(status)
     }
 }
