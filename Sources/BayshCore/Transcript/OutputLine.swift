@@ -29,7 +29,8 @@ public struct OutputLine: Sendable, Hashable {
             return scalars.next()
         }
         func finishLine() {
-            if current.last == "\r" { current.removeLast() }
+            // All of them, as the reader drops them: a recorded line then compares equal to the same output live.
+            while current.last == "\r" { current.removeLast() }
             lines.append(OutputLine(String(current), isError: isError))
             current = String.UnicodeScalarView()
         }
