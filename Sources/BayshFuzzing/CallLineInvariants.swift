@@ -131,11 +131,12 @@ public enum CallLineInvariants {
         }
     }
 
-    /// Every diagnostic's underline lies within the line, or is one caret just after its end; drawing it works.
+    /// Every diagnostic's underline lies within the line, or is one caret just after its end; drawing the first
+    /// few works (each drawing copies the line, and a long line of bad escapes has hundreds of diagnostics).
     private static func checkColumns(
         _ diagnostics: [CallLineDiagnostic], in line: String, width: Int, stage: String
     ) throws(InvariantViolation) {
-        for diagnostic in diagnostics {
+        for (index, diagnostic) in diagnostics.enumerated() {
             let end = diagnostic.column + diagnostic.length
             let inside = diagnostic.column >= 0 && diagnostic.length >= 0 && end <= width
             let caretAfterEnd = diagnostic.column == width && diagnostic.length <= 1
@@ -144,7 +145,7 @@ public enum CallLineInvariants {
                     "\(stage): \(diagnostic.kind) at column \(diagnostic.column), length \(diagnostic.length) lies "
                         + "outside the line of \(width) characters \(quoted(line)): \(diagnostic.message)")
             }
-            _ = diagnostic.caretDisplay(for: line)
+            if index < 4 { _ = diagnostic.caretDisplay(for: line) }
         }
     }
 
