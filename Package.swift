@@ -22,10 +22,13 @@ let package = Package(
             pkgConfig: "libedit",
             providers: [.apt(["libedit-dev"])]
         ),
+        // GNU extensions for spawning MCP servers (pipe2, posix_spawn_file_actions_addchdir_np).
+        .target(name: "CSpawn"),
         .target(
             name: "BayshCore",
             dependencies: [
                 "CLibedit",
+                "CSpawn",
                 .product(name: "MCP", package: "swift-sdk"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -39,6 +42,11 @@ let package = Package(
         ),
         .executableTarget(
             name: "baysh-bench",
+            dependencies: ["BayshCore", .product(name: "MCP", package: "swift-sdk")]
+        ),
+        // A stdio MCP server over a fixture session, for the MCP client tests and the benchmark.
+        .executableTarget(
+            name: "baysh-test-server",
             dependencies: ["BayshCore", .product(name: "MCP", package: "swift-sdk")]
         ),
         .testTarget(
