@@ -55,7 +55,8 @@ let package = Package(
                 "BayshCore",
                 .product(name: "MCP", package: "swift-sdk"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
-            ]
+            ],
+            exclude: ["MCP/Fixtures"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -78,6 +78,14 @@ final class MCPConnection: Sendable {
                 breakage: broken)
         } catch {
             await client.disconnect()
+            if let own = error as? SessionError, case .timedOut = own {
+                await process?.terminate()
+                throw own
+            }
+            if let own = error as? SessionError, case .cancelled = own {
+                await process?.terminate()
+                throw own
+            }
             // Give an exiting child a moment, so the error names its status and stderr instead of a broken pipe.
             if let process, await process.waitForExit(timeout: .milliseconds(500)),
                 let reason = broken.reason

@@ -83,6 +83,9 @@ public final class MCPSession: Session {
 
     public var cachedTools: [ToolInfo]? { state.withLock { $0.tools } }
 
+    /// The child process of a stdio server, while connected.
+    public var serverProcess: ServerProcess? { state.withLock { $0.connection?.process } }
+
     /// The handshake's result of the current connection (server info, protocol version, capabilities).
     public var handshake: Initialize.Result? { state.withLock { $0.connection?.handshake } }
 
