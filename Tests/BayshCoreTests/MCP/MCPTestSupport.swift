@@ -76,45 +76,31 @@ final class TemporaryDirectory {
     deinit { try? FileManager.default.removeItem(at: url) }
 }
 
-/// A Python HTTP server on 127.0.0.1 for one test: started with a free port that it prints first (`PORT 41234`),
-/// stopped (and waited for) by ``stop()``.
-final class LoopbackHTTPServer: @unchecked Sendable {
-    let process = Process()
-    let url: URL
-
-    /// Runs `python script args...` and waits up to 20 s for its `PORT n` line.
-    init(script: String, arguments: [String], path: String = "/mcp") throws {
-        process.executableURL = URL(fileURLWithPath: try MCPFixtures.python)
-        process.arguments = [script] + arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let reader = output.fileHandleForReading
-        var text = ""
-        let deadline = Date().addingTimeInterval(20)
-        while !text.contains("\n") && Date() < deadline {
-            let chunk = reader.availableData
-            if chunk.isEmpty { break }
-            text += String(decoding: chunk, as: UTF8.self)
-        }
-        guard let line = text.split(separator: "\n").first, line.hasPrefix("PORT "), let port = Int(line.dropFirst(5))
-        else {
-            process.terminate()
-            process.waitUntilExit()
-            throw MCPFixtures.FixtureMissing(message: "the Python HTTP server did not start: '\(text)'")
-        }
-        url = URL(string: "http://127.0.0.1:\(port)\(path)")!
+/// Runs a Python HTTP server on 127.0.0.1 for the duration of `body`: started (through ``ServerProcess``, whose
+/// children get a clean signal mask, unlike Foundation's `Process` started from a dispatch thread) with a free
+/// port that it prints first (`PORT 41234`), and killed with its process group afterwards.
+func withLoopbackServer(
+    script: String, arguments: [String] = [], path: String = "/mcp", _ body: (URL) async throws -> Void
+) async throws {
+    let process = try ServerProcess.start(command: [try MCPFixtures.python, script] + arguments)
+    defer { close(process.stdoutDescriptor) }
+    close(process.stdinDescriptor)
+    var text = ""
+    var byte: UInt8 = 0
+    // The fixture prints its port at once; a child that dies before ends the read with end of file.
+    while !text.hasSuffix("\n") && read(process.stdoutDescriptor, &byte, 1) == 1 { text.append(Character(UnicodeScalar(byte))) }
+    guard text.hasPrefix("PORT "), let port = Int(text.dropFirst(5).trimmingCharacters(in: .whitespacesAndNewlines))
+    else {
+        await process.terminate(grace: .zero)
+        throw MCPFixtures.FixtureMissing(message: "the Python HTTP server did not start: '\(text)' \(process.stderrTail)")
     }
-
-    func stop() {
-        if process.isRunning {
-            process.terminate()
-            process.waitUntilExit()
-        }
+    do {
+        try await body(URL(string: "http://127.0.0.1:\(port)\(path)")!)
+    } catch {
+        await process.terminate(grace: .zero)
+        throw error
     }
-
-    deinit { stop() }
+    await process.terminate(grace: .zero)
 }
 
 /// Runs `body` with a session on `target`, closing it (and so stopping its server) whatever happens.

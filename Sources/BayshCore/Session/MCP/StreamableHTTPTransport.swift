@@ -14,8 +14,9 @@ import Synchronization
 /// `Mcp-Session-Id` the initialize answer gives and sends it, with `MCP-Protocol-Version`, on every later request;
 /// uses one URLSession so connections are kept alive; puts a time limit on every request; turns HTTP errors,
 /// refused connections and bodies that are not JSON-RPC into clear errors (secrets masked); and ends the session
-/// with a DELETE on disconnect. It does not open the optional GET stream for server-initiated messages: baysh needs
-/// none beyond what arrives on the POST streams.
+/// with a DELETE on disconnect. Once the session is initialised it opens the optional GET stream, where servers send
+/// notifications that belong to no request (`notifications/tools/list_changed`); a server without one answers 405,
+/// which is fine. That stream is not reopened if the server ends it.
 public actor StreamableHTTPTransport: Transport {
     public nonisolated let logger: Logger
 
@@ -28,6 +29,7 @@ public actor StreamableHTTPTransport: Transport {
     private let router = HTTPExchangeRouter()
     private var session: URLSession?
     private var closed = false
+    private var listening: URLSessionTask?
     private let messages: AsyncThrowingStream<Data, Swift.Error>
     private let continuation: AsyncThrowingStream<Data, Swift.Error>.Continuation
 
@@ -71,6 +73,7 @@ public actor StreamableHTTPTransport: Transport {
         continuation.finish(throwing: SessionError.transport("disconnected from \(Self.describe(url))"))
         guard let session else { return }
         self.session = nil
+        listening?.cancel()
         if facts.current.sessionId != nil {
             var request = makeRequest(method: "DELETE", timeout: .seconds(2))
             request.httpBody = nil
@@ -87,6 +90,23 @@ public actor StreamableHTTPTransport: Transport {
         request.httpBody = data
         let outcome = try await exchange(request, in: session, isInitialize: Self.isInitialize(data))
         try check(outcome)
+        if listening == nil, facts.current.sessionId != nil, facts.current.protocolVersion != nil {
+            listen(in: session)
+        }
+    }
+
+    /// Opens the GET stream for server-initiated messages. It lives as long as the session, so its time limit is
+    /// a day of silence rather than ``requestTimeout``.
+    private func listen(in session: URLSession) {
+        var request = makeRequest(method: "GET", timeout: .seconds(86_400))
+        request.setValue("text/event-stream", forHTTPHeaderField: "Accept")
+        request.setValue(nil, forHTTPHeaderField: "Content-Type")
+        let continuation = continuation
+        let exchange = HTTPExchange(facts: facts, isInitialize: false) { continuation.yield($0) }
+        let task = session.dataTask(with: request)
+        router.register(exchange, for: task)
+        listening = task
+        task.resume()
     }
 
     public func receive() -> AsyncThrowingStream<Data, Swift.Error> {

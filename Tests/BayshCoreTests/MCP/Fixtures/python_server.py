@@ -59,6 +59,7 @@ async def serve_http(json_response: bool) -> None:
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
+    sock.listen(128)  # before printing the port, so the first connection is not refused
     print(f"PORT {sock.getsockname()[1]}", flush=True)
     app = server.streamable_http_app(json_response=json_response)
     config = uvicorn.Config(app, log_level="warning")
