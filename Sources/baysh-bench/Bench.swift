@@ -5,5 +5,6 @@ import BayshCore
 struct BayshBench {
     static func main() async throws {
         print("baysh-bench \(BayshVersion.current)")
+        try await MCPStdioBench.run()
     }
 }

@@ -176,12 +176,15 @@ public struct MCPServerConfig: Sendable, Equatable {
     private static func describe(_ error: Error, in data: Data) -> String {
         let text = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? "\(error)"
         if text.contains("line") { return text }
-        // Some Foundation versions give only a byte offset; turn it into a line and column.
-        guard let offset = (error as NSError).userInfo["NSJSONSerializationErrorIndex"] as? Int else { return text }
+        // Foundation gives "Invalid value around character 42."; people count lines and columns.
+        guard let range = text.range(of: "around character "),
+            let offset = Int(text[range.upperBound...].prefix { $0.isNumber })
+        else { return text }
         let prefix = data.prefix(offset)
         let line = prefix.count { $0 == UInt8(ascii: "\n") } + 1
         let column = offset - (prefix.lastIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? 0) + 1
-        return "\(text) (line \(line), column \(column))"
+        let reason = text[..<range.lowerBound].trimmingCharacters(in: .whitespaces)
+        return "\(reason) at line \(line), column \(column)"
     }
 
     /// The name within edit distance 3 of `name`, for "did you mean".

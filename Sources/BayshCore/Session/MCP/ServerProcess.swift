@@ -20,9 +20,9 @@ public final class ServerProcess: Sendable {
     /// The child's process id, which is also its process group id.
     public let pid: pid_t
     /// Write end of the server's stdin (for the transport, which closes it).
-    let stdinDescriptor: Int32
+    public let stdinDescriptor: Int32
     /// Read end of the server's stdout (for the transport, which closes it).
-    let stdoutDescriptor: Int32
+    public let stdoutDescriptor: Int32
 
     private struct State {
         var exitStatus: Int32??  // nil while running; .some(nil) when the status could not be read
