@@ -9,6 +9,8 @@ final class MCPConnection: Sendable {
     let transport: any Transport
     let process: ServerProcess?
     let handshake: Initialize.Result
+    /// Answers to tool calls, which go around the SDK client.
+    let router: ResponseRouter
     /// Why the connection broke, once it has: the first reason recorded wins, so a server that printed garbage and
     /// then exited is reported as printing garbage.
     private let breakage: Breakage
@@ -18,8 +20,9 @@ final class MCPConnection: Sendable {
 
     private init(
         client: Client, transport: any Transport, process: ServerProcess?, handshake: Initialize.Result,
-        breakage: Breakage
+        router: ResponseRouter, breakage: Breakage
     ) {
+        self.router = router
         self.client = client
         self.transport = transport
         self.process = process
@@ -34,7 +37,8 @@ final class MCPConnection: Sendable {
     ) async throws -> MCPConnection {
         let client = Client(name: "baysh", version: BayshVersion.current)
         await client.onNotification(ToolListChangedNotification.self) { _ in toolsChanged() }
-        let broken = Breakage(client: client)
+        let router = ResponseRouter()
+        let broken = Breakage(client: client, router: router)
 
         let transport: any Transport
         let process: ServerProcess?
@@ -48,7 +52,7 @@ final class MCPConnection: Sendable {
             }
             transport = PipeTransport(
                 input: child.stdoutDescriptor, output: child.stdinDescriptor, closesDescriptors: true,
-                peer: "MCP server '\(display)'"
+                peer: "MCP server '\(display)'", router: router
             ) { reason in
                 if case .protocolViolation = reason {
                     broken.record(reason)
@@ -62,19 +66,20 @@ final class MCPConnection: Sendable {
             }
             process = child
         case .http(let url, let headers, let bearer):
-            transport = StreamableHTTPTransport(url: url, headers: headers, bearer: bearer, requestTimeout: timeout)
+            transport = StreamableHTTPTransport(
+                url: url, headers: headers, bearer: bearer, requestTimeout: timeout, router: router)
             process = nil
         }
 
         do {
             let handshake = try await CallDeadline.run(
                 operation: "connecting to MCP server '\(process?.displayCommand ?? target.fallbackName)'",
-                timeout: timeout, abandon: { await client.disconnect() }
+                timeout: timeout, abandon: { Task { await client.disconnect() } }
             ) {
                 try await client.connect(transport: transport)
             }
             return MCPConnection(
-                client: client, transport: transport, process: process, handshake: handshake,
+                client: client, transport: transport, process: process, handshake: handshake, router: router,
                 breakage: broken)
         } catch {
             await client.disconnect()
@@ -106,13 +111,17 @@ final class MCPConnection: Sendable {
     }
 }
 
-/// Records why a connection broke and disconnects the SDK client, which otherwise leaves pending requests waiting
-/// forever once the transport has ended.
+/// Records why a connection broke, fails the calls waiting in the router, and disconnects the SDK client, which
+/// otherwise leaves its pending requests waiting forever once the transport has ended.
 private final class Breakage: Sendable {
     private let failure = Mutex<SessionError?>(nil)
     private let client: Client
+    private let router: ResponseRouter
 
-    init(client: Client) { self.client = client }
+    init(client: Client, router: ResponseRouter) {
+        self.client = client
+        self.router = router
+    }
 
     var reason: SessionError? { failure.withLock { $0 } }
 
@@ -123,6 +132,7 @@ private final class Breakage: Sendable {
             return true
         }
         if first {
+            router.failAll(reason)
             let client = client
             Task { await client.disconnect() }
         }

@@ -118,18 +118,50 @@ public final class MCPSession: Session {
             defer { state.nextRequestNumber += 1 }
             return state.nextRequestNumber
         }
-        let request = CallTool.request(id: .number(number), .init(name: name, arguments: arguments))
+        // A string id: servers number their own requests to us 0, 1, 2…, and the router must not take those.
+        let id = ID.string("baysh-\(number)")
+        let operation = "call \(name)"
+        let request = try JSONEncoder().encode(CallTool.request(id: id, .init(name: name, arguments: arguments)))
         let started = ContinuousClock.now
+        let answer: CallAnswer
         do {
-            let result = try await perform(
-                request, on: connection, operation: "call \(name)", timeout: options.readTimeout ?? readTimeout)
-            return ToolResult(
-                content: result.content.map(ToolContent.item), isError: result.isError ?? false,
-                structuredContent: result.structuredContent, requestId: String(number),
-                elapsed: ContinuousClock.now - started)
-        } catch let error as MCPError {
-            return try answer(to: error, tool: name, requestId: String(number), elapsed: ContinuousClock.now - started)
+            let (router, transport, client) = (connection.router, connection.transport, connection.client)
+            let data = try await CallDeadline.run(
+                operation: operation, timeout: options.readTimeout ?? readTimeout,
+                abandon: {
+                    router.abandon(id, with: CancellationError())
+                    Task { try? await client.cancelRequest(id, reason: "\(operation): the caller gave up") }
+                }
+            ) {
+                try await router.response(to: id) { try await transport.send(request) }
+            }
+            answer = try JSONDecoder().decode(CallAnswer.self, from: data)
+        } catch {
+            if let reason = connection.brokenReason { throw reason }
+            if error is CancellationError { throw SessionError.cancelled(operation: operation) }
+            if error is DecodingError {
+                throw SessionError.protocolViolation(
+                    "MCP server '\(serverName)' answered \(operation) with something that is not a tool result: \(error)")
+            }
+            throw error
         }
+        let elapsed = ContinuousClock.now - started
+        if let error = answer.error {
+            return try self.answer(to: error, tool: name, requestId: id.description, elapsed: elapsed)
+        }
+        guard let result = answer.result else {
+            throw SessionError.protocolViolation(
+                "MCP server '\(serverName)' answered \(operation) with neither a result nor an error")
+        }
+        return ToolResult(
+            content: result.content.map(ToolContent.item), isError: result.isError ?? false,
+            structuredContent: result.structuredContent, requestId: id.description, elapsed: elapsed)
+    }
+
+    /// A JSON-RPC answer to tools/call, decoded once from the bytes the transport read.
+    private struct CallAnswer: Decodable {
+        var result: CallTool.Result?
+        var error: MCPError?
     }
 
     public func findServer(forTool tool: String) async throws -> String? {
@@ -251,7 +283,7 @@ public final class MCPSession: Session {
         return connection
     }
 
-    /// Sends `request` and waits for its answer within `timeout`; a timeout or cancellation sends
+    /// Sends `request` through the SDK client and waits for its answer within `timeout`; a timeout or cancellation sends
     /// `notifications/cancelled` so the server can stop, and the pending request is dropped.
     private func perform<M: MCP.Method>(
         _ request: Request<M>, on connection: MCPConnection, operation: String, timeout: Duration
@@ -262,7 +294,7 @@ public final class MCPSession: Session {
             let id = context.requestID
             return try await CallDeadline.run(
                 operation: operation, timeout: timeout,
-                abandon: { try? await client.cancelRequest(id, reason: "\(operation): the caller gave up") }
+                abandon: { Task { try? await client.cancelRequest(id, reason: "\(operation): the caller gave up") } }
             ) {
                 try await context.value
             }

@@ -34,6 +34,7 @@ public actor PipeTransport: Transport {
     private let continuation: AsyncThrowingStream<Data, Swift.Error>.Continuation
     private let ended: @Sendable (SessionError) -> Void
     private let ledger: RequestLedger?
+    private let router: ResponseRouter?
     private var connected = false
     private var closed = false
 
@@ -45,12 +46,13 @@ public actor PipeTransport: Transport {
     ///   - maxMessageBytes: A longer line ends the connection with a protocol violation.
     ///   - answersBeforeEnd: Server side: at the end of the input, keep the stream open until every request
     ///     received has been answered, so a client that closes its output right after writing still gets answers.
+    ///   - router: Takes the answers to calls sent around the SDK client (see ``ResponseRouter``).
     ///   - ended: Called once, on the reading thread, with the reason reading stopped (end of file, read error,
     ///     garbage, an over-long line). Not called for ``disconnect()``.
     public init(
         input: Int32, output: Int32, closesDescriptors: Bool, peer: String,
         maxMessageBytes: Int = PipeTransport.defaultMaxMessageBytes,
-        answersBeforeEnd: Bool = false, logger: Logger? = nil, ended: @escaping @Sendable (SessionError) -> Void = { _ in }
+        answersBeforeEnd: Bool = false, router: ResponseRouter? = nil, logger: Logger? = nil, ended: @escaping @Sendable (SessionError) -> Void = { _ in }
     ) {
         self.input = input
         self.output = output
@@ -60,6 +62,7 @@ public actor PipeTransport: Transport {
         self.logger = logger ?? Logger(label: "baysh.mcp.pipe", factory: { _ in SwiftLogNoOpLogHandler() })
         self.ended = ended
         self.ledger = answersBeforeEnd ? RequestLedger() : nil
+        self.router = router
         (messages, continuation) = AsyncThrowingStream.makeStream(of: Data.self, throwing: Swift.Error.self)
     }
 
@@ -74,10 +77,12 @@ public actor PipeTransport: Transport {
         let input = input
         let closesInput = closesDescriptors
         let ledger = ledger
+        let router = router
         // The reading thread alone closes the input: closing a descriptor another thread is blocked reading is
         // unreliable, and the number could be reused underneath it.
         let thread = Thread {
             let reason = reader.run { message in
+                if router?.route(message) == true { return }
                 ledger?.received(message)
                 continuation.yield(message)
             }

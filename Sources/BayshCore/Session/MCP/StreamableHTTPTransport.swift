@@ -25,8 +25,9 @@ public actor StreamableHTTPTransport: Transport {
     private let headers: [String: String]
     private let bearer: Secret?
     private let requestTimeout: Duration
+    private let answers: ResponseRouter?
     private let facts = HTTPSessionFacts()
-    private let router = HTTPExchangeRouter()
+    private let exchanges = HTTPExchangeRouter()
     private var session: URLSession?
     private var closed = false
     private var listening: URLSessionTask?
@@ -37,14 +38,16 @@ public actor StreamableHTTPTransport: Transport {
     ///   - headers: Sent with every request (`--header 'X-Api-Key: …'`).
     ///   - bearer: Sent as `Authorization: Bearer …`; never shown unmasked.
     ///   - requestTimeout: Longest wait for any one HTTP request, including a streamed answer going quiet.
+    ///   - router: Takes the answers to calls sent around the SDK client (see ``ResponseRouter``).
     public init(
         url: URL, headers: [String: String] = [:], bearer: Secret? = nil, requestTimeout: Duration = .seconds(60),
-        logger: Logger? = nil
+        router: ResponseRouter? = nil, logger: Logger? = nil
     ) {
         self.url = url
         self.headers = headers
         self.bearer = bearer
         self.requestTimeout = requestTimeout
+        self.answers = router
         self.logger = logger ?? Logger(label: "baysh.mcp.http", factory: { _ in SwiftLogNoOpLogHandler() })
         (messages, continuation) = AsyncThrowingStream.makeStream(of: Data.self, throwing: Swift.Error.self)
         // Header values are often keys; register them so no error text can carry them.
@@ -63,7 +66,7 @@ public actor StreamableHTTPTransport: Transport {
         let queue = OperationQueue()
         queue.maxConcurrentOperationCount = 1
         queue.name = "baysh-mcp-http"
-        session = URLSession(configuration: configuration, delegate: router, delegateQueue: queue)
+        session = URLSession(configuration: configuration, delegate: exchanges, delegateQueue: queue)
     }
 
     /// Ends the MCP session on the server (best effort, within two seconds) and stops every request in flight.
@@ -101,16 +104,23 @@ public actor StreamableHTTPTransport: Transport {
         var request = makeRequest(method: "GET", timeout: .seconds(86_400))
         request.setValue("text/event-stream", forHTTPHeaderField: "Accept")
         request.setValue(nil, forHTTPHeaderField: "Content-Type")
-        let continuation = continuation
-        let exchange = HTTPExchange(facts: facts, isInitialize: false) { continuation.yield($0) }
+        let exchange = HTTPExchange(facts: facts, isInitialize: false, deliver: delivery)
         let task = session.dataTask(with: request)
-        router.register(exchange, for: task)
+        exchanges.register(exchange, for: task)
         listening = task
         task.resume()
     }
 
     public func receive() -> AsyncThrowingStream<Data, Swift.Error> {
         messages
+    }
+
+    /// Where a received message goes: to a call waiting in the router, else to the SDK client.
+    private var delivery: @Sendable (Data) -> Void {
+        let (continuation, answers) = (continuation, answers)
+        return { message in
+            if answers?.route(message) != true { continuation.yield(message) }
+        }
     }
 
     private func makeRequest(method: String, timeout: Duration) -> URLRequest {
@@ -129,10 +139,9 @@ public actor StreamableHTTPTransport: Transport {
     private func exchange(_ request: URLRequest, in session: URLSession, isInitialize: Bool) async throws
         -> HTTPExchange.Outcome
     {
-        let continuation = continuation
-        let exchange = HTTPExchange(facts: facts, isInitialize: isInitialize) { continuation.yield($0) }
+        let exchange = HTTPExchange(facts: facts, isInitialize: isInitialize, deliver: delivery)
         let task = session.dataTask(with: request)
-        router.register(exchange, for: task)
+        exchanges.register(exchange, for: task)
         task.resume()
         do {
             return try await withTaskCancellationHandler {
