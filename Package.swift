@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "baysh", targets: ["baysh"]),
         .executable(name: "baysh-bench", targets: ["baysh-bench"]),
         .library(name: "BayshCore", targets: ["BayshCore"]),
+        .executable(name: "agentbay-fake", targets: ["agentbay-fake"]),
     ],
     dependencies: [
         .package(url: "https://github.com/modelcontextprotocol/swift-sdk.git", exact: "0.12.1"),
@@ -22,13 +23,13 @@ let package = Package(
             pkgConfig: "libedit",
             providers: [.apt(["libedit-dev"])]
         ),
-        // GNU extensions for spawning MCP servers (pipe2, posix_spawn_file_actions_addchdir_np).
-        .target(name: "CSpawn"),
+        // GNU/Linux calls Swift's Glibc module hides (pipe2, posix_spawn chdir/closefrom, renameat2), for the local session.
+        .target(name: "CBayshLinux"),
         .target(
             name: "BayshCore",
             dependencies: [
                 "CLibedit",
-                "CSpawn",
+                "CBayshLinux",
                 .product(name: "MCP", package: "swift-sdk"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -42,7 +43,16 @@ let package = Package(
         ),
         .executableTarget(
             name: "baysh-bench",
+            dependencies: ["BayshCore", "AgentBayFake", .product(name: "MCP", package: "swift-sdk")]
+        ),
+        // A fake AgentBay API over loopback HTTP, for tests, the benchmark and end-to-end runs of baysh.
+        .target(
+            name: "AgentBayFake",
             dependencies: ["BayshCore", .product(name: "MCP", package: "swift-sdk")]
+        ),
+        .executableTarget(
+            name: "agentbay-fake",
+            dependencies: ["AgentBayFake"]
         ),
         // A stdio MCP server over a fixture session, for the MCP client tests and the benchmark.
         .executableTarget(
@@ -53,6 +63,7 @@ let package = Package(
             name: "BayshCoreTests",
             dependencies: [
                 "BayshCore",
+                "AgentBayFake",
                 .product(name: "MCP", package: "swift-sdk"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],

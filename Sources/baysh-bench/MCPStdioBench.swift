@@ -10,10 +10,16 @@ import MCP
 /// behind `baysh serve`), three ways: baysh's MCPSession on its PipeTransport; a minimal client that writes raw
 /// JSON-RPC lines and reads the answers; and the SDK's `Client` on its stock `StdioTransport`. The ratios show
 /// what baysh's client costs. Targets: baysh at 90% or more of raw, and 4 times stock or more.
-enum MCPStdioBench {
+enum MCPStdioBench: BenchSection {
+    static let title = "mcp stdio"
+
+    static func run() async throws {
+        try await measure()
+    }
+
     /// Raw and baysh run alternately `rounds` times and the best round of each counts, so a burst of other load on
     /// the machine does not decide the ratio; the stock transport, 25 times slower, runs once.
-    static func run(calls: Int = 10_000, stockCalls: Int = 2_000, rounds: Int = 3) async throws {
+    static func measure(calls: Int = 10_000, stockCalls: Int = 2_000, rounds: Int = 3) async throws {
         let server = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
             .deletingLastPathComponent().appendingPathComponent("baysh-test-server").path
         guard FileManager.default.isExecutableFile(atPath: server) else {

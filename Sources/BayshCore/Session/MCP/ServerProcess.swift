@@ -1,4 +1,4 @@
-import CSpawn
+import CBayshLinux
 import Foundation
 import Synchronization
 
@@ -79,7 +79,7 @@ public final class ServerProcess: Sendable {
         }
         for _ in 0..<3 {
             var pair: [Int32] = [-1, -1]
-            guard cspawn_pipe_cloexec(&pair) == 0 else {
+            guard bayshlinux_pipe_cloexec(&pair) == 0 else {
                 if stderrSink.owned { close(stderrSink.descriptor) }
                 throw SessionError.transport("cannot create a pipe for '\(display)': \(String(cString: strerror(errno)))")
             }
@@ -210,8 +210,10 @@ public final class ServerProcess: Sendable {
         posix_spawn_file_actions_adddup2(&actions, stdout, STDOUT_FILENO)
         posix_spawn_file_actions_adddup2(&actions, stderr, STDERR_FILENO)
         if let workingDirectory {
-            cspawn_addchdir(&actions, workingDirectory)
+            bayshlinux_spawn_add_chdir(&actions, workingDirectory)
         }
+        // Descriptors other threads opened without close-on-exec must not leak into a long-lived server.
+        bayshlinux_spawn_add_closefrom(&actions, 3)
 
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)

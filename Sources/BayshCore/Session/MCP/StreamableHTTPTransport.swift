@@ -27,7 +27,7 @@ public actor StreamableHTTPTransport: Transport {
     private let requestTimeout: Duration
     private let answers: ResponseRouter?
     private let facts = HTTPSessionFacts()
-    private let exchanges = HTTPExchangeRouter()
+    private let exchanges = StreamedExchangeRouter()
     private var session: URLSession?
     private var closed = false
     private var listening: URLSessionTask?
@@ -104,7 +104,7 @@ public actor StreamableHTTPTransport: Transport {
         var request = makeRequest(method: "GET", timeout: .seconds(86_400))
         request.setValue("text/event-stream", forHTTPHeaderField: "Accept")
         request.setValue(nil, forHTTPHeaderField: "Content-Type")
-        let exchange = HTTPExchange(facts: facts, isInitialize: false, deliver: delivery)
+        let exchange = StreamedExchange(facts: facts, isInitialize: false, deliver: delivery)
         let task = session.dataTask(with: request)
         exchanges.register(exchange, for: task)
         listening = task
@@ -137,9 +137,9 @@ public actor StreamableHTTPTransport: Transport {
     }
 
     private func exchange(_ request: URLRequest, in session: URLSession, isInitialize: Bool) async throws
-        -> HTTPExchange.Outcome
+        -> StreamedExchange.Outcome
     {
-        let exchange = HTTPExchange(facts: facts, isInitialize: isInitialize, deliver: delivery)
+        let exchange = StreamedExchange(facts: facts, isInitialize: isInitialize, deliver: delivery)
         let task = session.dataTask(with: request)
         exchanges.register(exchange, for: task)
         task.resume()
@@ -154,7 +154,7 @@ public actor StreamableHTTPTransport: Transport {
         }
     }
 
-    private func check(_ outcome: HTTPExchange.Outcome) throws {
+    private func check(_ outcome: StreamedExchange.Outcome) throws {
         let place = Self.describe(url)
         switch outcome.status {
         case 200..<300:

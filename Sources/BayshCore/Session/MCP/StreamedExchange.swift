@@ -27,7 +27,7 @@ final class HTTPSessionFacts: Sendable {
 /// One POST and its answer, read as it arrives: JSON-RPC messages found in a JSON body or in SSE `data:` events go to
 /// `deliver` at once (a call's result can arrive while the stream is still open); the rest is summed up in an
 /// ``Outcome`` when the exchange ends.
-final class HTTPExchange: Sendable {
+final class StreamedExchange: Sendable {
     /// How an exchange ended.
     struct Outcome: Sendable {
         var status: Int
@@ -196,10 +196,10 @@ final class HTTPExchange: Sendable {
 }
 
 /// Routes URLSession's callbacks for the transport's one session to the exchange of each task.
-final class HTTPExchangeRouter: NSObject, URLSessionDataDelegate, Sendable {
-    private let exchanges = Mutex<[Int: HTTPExchange]>([:])
+final class StreamedExchangeRouter: NSObject, URLSessionDataDelegate, Sendable {
+    private let exchanges = Mutex<[Int: StreamedExchange]>([:])
 
-    func register(_ exchange: HTTPExchange, for task: URLSessionTask) {
+    func register(_ exchange: StreamedExchange, for task: URLSessionTask) {
         exchanges.withLock { $0[task.taskIdentifier] = exchange }
     }
 

@@ -1,0 +1,157 @@
+import CBayshLinux
+import Foundation
+
+/// The filesystem tools that change the workspace: write, edit, create a folder, move, delete.
+extension FileTools {
+    func writeFile(_ arguments: ToolArguments) throws -> String {
+        let path = try arguments.requiredString("path")
+        let content = try arguments.requiredString("content")
+        let append = try arguments.choice("mode", of: ["overwrite", "append"]) == "append"
+        let target = try workspace.resolve(path)
+        try checkParentExists(target, path)
+        let flags = O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | (append ? O_APPEND : O_TRUNC)
+        let fd = open(target.path, flags, 0o644)
+        guard fd >= 0 else { throw Self.failure(errno, path) }
+        defer { close(fd) }
+        try Self.writeAll(fd, Array(content.utf8), path: path)
+        return "Successfully \(append ? "appended" : "wrote") \(content.utf8.count) bytes to \(path)"
+    }
+
+    func editFile(_ arguments: ToolArguments) throws -> String {
+        let path = try arguments.requiredString("path")
+        let edits = try arguments.objectArray("edits") ?? []
+        let dryRun = try arguments.bool("dryRun") ?? false
+        guard !edits.isEmpty else { throw ToolFailure("edit_file: give at least one edit in 'edits'") }
+        let original = try Self.text(readBytes(path, offset: 0, length: nil), path: path)
+        var edited = original
+        for (index, edit) in edits.enumerated() {
+            guard case .string(let oldText)? = edit["oldText"], case .string(let newText)? = edit["newText"] else {
+                throw ToolFailure("edit_file: edits[\(index)] needs string fields 'oldText' and 'newText'")
+            }
+            if let extra = edit.keys.sorted().first(where: { $0 != "oldText" && $0 != "newText" }) {
+                throw ToolFailure("edit_file: edits[\(index)] has an unknown field '\(extra)'")
+            }
+            guard !oldText.isEmpty else { throw ToolFailure("edit_file: edits[\(index)].oldText is empty") }
+            let ranges = edited.ranges(of: oldText)
+            guard let first = ranges.first else {
+                throw ToolFailure("edit_file: edits[\(index)].oldText not found in \(path): \(Self.quote(oldText))")
+            }
+            guard ranges.count == 1 else {
+                throw ToolFailure(
+                    "edit_file: edits[\(index)].oldText occurs \(ranges.count) times in \(path): \(Self.quote(oldText)); add surrounding text to make it unique")
+            }
+            edited.replaceSubrange(first, with: newText)
+        }
+        let diff = LineDiff.unified(from: original, to: edited, path: path)
+        if !dryRun && edited != original {
+            try replaceContents(of: path, with: edited)
+        }
+        return diff.isEmpty ? "No changes to \(path)" : diff
+    }
+
+    func createDirectory(_ arguments: ToolArguments) throws -> String {
+        let path = try arguments.requiredString("path")
+        let target = try workspace.resolve(path)
+        if target.exists {
+            guard isFolder(target.path) else { throw ToolFailure("'\(path)' exists and is a file, not a folder") }
+            return "Directory already exists: \(path)"
+        }
+        do {
+            try FileManager.default.createDirectory(atPath: target.path, withIntermediateDirectories: true)
+        } catch {
+            throw ToolFailure("cannot create folder '\(path)': \(error.localizedDescription)")
+        }
+        return "Successfully created directory \(path)"
+    }
+
+    func moveFile(_ arguments: ToolArguments) throws -> String {
+        let sourcePath = try arguments.requiredString("source")
+        let destinationPath = try arguments.requiredString("destination")
+        let source = try existing(sourcePath, finalLink: .keep)
+        guard !source.relative.isEmpty else { throw ToolFailure("move_file cannot move the workspace folder itself") }
+        let destination = try workspace.resolve(destinationPath, finalLink: .keep)
+        if destination.exists {
+            throw ToolFailure("destination '\(destinationPath)' already exists; delete it first or choose another name")
+        }
+        try checkParentExists(destination, destinationPath)
+        guard bayshlinux_rename_noreplace(source.path, destination.path) == 0 else {
+            switch errno {
+            case EEXIST:
+                throw ToolFailure("destination '\(destinationPath)' already exists; delete it first or choose another name")
+            case EINVAL: throw ToolFailure("cannot move '\(sourcePath)' into itself ('\(destinationPath)')")
+            case let code: throw Self.failure(code, "\(sourcePath)' -> '\(destinationPath)")
+            }
+        }
+        return "Successfully moved \(sourcePath) to \(destinationPath)"
+    }
+
+    func deleteFile(_ arguments: ToolArguments) throws -> String {
+        let path = try arguments.requiredString("path")
+        let target = try existing(path, finalLink: .keep)
+        guard !target.relative.isEmpty else { throw ToolFailure("delete_file cannot delete the workspace folder itself") }
+        var info = stat()
+        guard lstat(target.path, &info) == 0 else { throw Self.failure(errno, path) }
+        if (info.st_mode & S_IFMT) == S_IFDIR {
+            guard rmdir(target.path) == 0 else {
+                if errno == ENOTEMPTY || errno == EEXIST {
+                    throw ToolFailure("folder '\(path)' is not empty; delete what is in it first")
+                }
+                throw Self.failure(errno, path)
+            }
+        } else if unlink(target.path) != 0 {
+            throw Self.failure(errno, path)
+        }
+        return "Successfully deleted \(path)"
+    }
+
+    /// A file or folder about to be created needs its folder; saying which one is missing beats a bare ENOENT.
+    private func checkParentExists(_ target: Workspace.Resolved, _ path: String) throws {
+        guard !target.exists else { return }
+        let parent = (target.path as NSString).deletingLastPathComponent
+        guard isFolder(parent) else {
+            let name = workspace.relativeName(of: parent)
+            throw ToolFailure("the folder '\(name)' for '\(path)' does not exist; create it with create_directory first")
+        }
+    }
+
+    /// Writes the new text beside the file and renames it over the old one, so a failure midway leaves the old
+    /// file whole. The file keeps its permissions.
+    private func replaceContents(of path: String, with text: String) throws {
+        let target = try existing(path)
+        var info = stat()
+        guard stat(target.path, &info) == 0 else { throw Self.failure(errno, path) }
+        let folder = (target.path as NSString).deletingLastPathComponent
+        var template = Array((folder + "/.baysh-edit-XXXXXX").utf8CString)
+        let fd = template.withUnsafeMutableBufferPointer { bayshlinux_mkstemp_cloexec($0.baseAddress!) }
+        guard fd >= 0 else { throw Self.failure(errno, path) }
+        let temporary = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        do {
+            defer { close(fd) }
+            try Self.writeAll(fd, Array(text.utf8), path: path)
+            fchmod(fd, info.st_mode & 0o7777)
+        } catch {
+            unlink(temporary)
+            throw error
+        }
+        guard rename(temporary, target.path) == 0 else {
+            let code = errno
+            unlink(temporary)
+            throw Self.failure(code, path)
+        }
+    }
+
+    private static func writeAll(_ fd: Int32, _ bytes: [UInt8], path: String) throws {
+        var done = 0
+        while done < bytes.count {
+            let count = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + done, bytes.count - done) }
+            if count < 0 && errno == EINTR { continue }
+            guard count > 0 else { throw failure(errno, path) }
+            done += count
+        }
+    }
+
+    private static func quote(_ text: String) -> String {
+        let shown = text.count > 80 ? text.prefix(80) + "…" : Substring(text)
+        return "'" + shown.replacingOccurrences(of: "\n", with: "\\n") + "'"
+    }
+}

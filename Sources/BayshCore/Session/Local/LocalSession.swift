@@ -1,0 +1,232 @@
+import Foundation
+import MCP
+import Synchronization
+
+/// The default session of baysh: the AgentBay `linux_latest` tool set run on this machine, confined to a workspace
+/// folder.
+///
+/// Its workspace is `$XDG_DATA_HOME/baysh/sessions/<id>/` (default `~/.local/share/...`) or a folder the user gives;
+/// a small record beside it (`<id>.json`, out of the file tools' reach) keeps the id, labels and creation time, so
+/// ``attach(id:dataHome:)`` works from a later baysh process. Creating one makes a folder and writes the record,
+/// nothing more.
+public final class LocalSession: Session {
+    public let descriptor: SessionDescriptor
+    public let sessionId: String
+    public let ownership: SessionOwnership
+    /// The workspace folder.
+    public let workspaceURL: URL
+    /// When the session was first created (kept across attaches).
+    public let created: Date
+
+    public var maskedAPIKey: String? { nil }
+    public var vpc: VPCInfo? { nil }
+    /// The tool list needs no I/O, so it is always there.
+    public var cachedTools: [ToolInfo]? { LocalToolCatalog.tools }
+
+    /// What ``delete(syncContext:)`` leaves behind, to tell the user; nil when it removes everything. A folder the
+    /// user gave with `--workspace` is never removed.
+    public var deletionNote: String? {
+        let record = state.withLock { $0.record }
+        guard !record.ownsWorkspace else { return nil }
+        return "the workspace \(record.workspace) was given to baysh, so delete keeps it and removes only the session record"
+    }
+
+    private struct State {
+        var record: LocalSessionRecord
+        var deleted = false
+    }
+
+    private let state: Mutex<State>
+    private let store: LocalSessionStore
+    private let workspace: Workspace
+
+    private init(record: LocalSessionRecord, store: LocalSessionStore, ownership: SessionOwnership) throws {
+        self.workspace = try Workspace(folder: record.workspace)
+        self.state = Mutex(State(record: record))
+        self.store = store
+        self.ownership = ownership
+        self.sessionId = record.id
+        self.created = record.created
+        self.workspaceURL = URL(fileURLWithPath: record.workspace, isDirectory: true)
+        let short = String(record.id.dropFirst("local-".count).prefix(4))
+        self.descriptor = SessionDescriptor(backend: .local, label: short, target: "local", imageId: "linux_latest")
+    }
+
+    /// Starts a new local session: in a fresh folder under the data folder, or in `workspace` (which must exist and
+    /// which baysh will never delete). `dataHome` replaces `$XDG_DATA_HOME` (tests, `--data-dir`).
+    public static func create(
+        workspace: URL? = nil, labels: [String: String] = [:], dataHome: URL? = nil
+    ) throws -> LocalSession {
+        if !labels.isEmpty { try validateLabels(labels) }
+        let store = try LocalSessionStore(dataHome: dataHome)
+        try store.makeDirectory()
+        var id = LocalSessionStore.newId()
+        while FileManager.default.fileExists(atPath: store.recordFile(for: id).path) { id = LocalSessionStore.newId() }
+
+        let folder: String
+        if let workspace {
+            folder = workspace.standardizedFileURL.path
+            var isFolder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
+                throw SessionError.notFound(
+                    "workspace folder \(folder) does not exist or is not a folder; create it, or leave out --workspace")
+            }
+        } else {
+            folder = store.ownedWorkspace(for: id).path
+            do {
+                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: false)
+            } catch {
+                throw SessionError.configuration("cannot create the workspace \(folder): \(error.localizedDescription)")
+            }
+        }
+        let record = LocalSessionRecord(
+            id: id, labels: labels, created: Date(), workspace: folder, ownsWorkspace: workspace == nil)
+        try store.save(record)
+        return try LocalSession(record: record, store: store, ownership: .created)
+    }
+
+    /// Re-opens a local session created by an earlier baysh run, with its labels and workspace.
+    public static func attach(id: String, dataHome: URL? = nil) throws -> LocalSession {
+        let store = try LocalSessionStore(dataHome: dataHome)
+        let record = try store.load(id: id)
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: record.workspace, isDirectory: &isFolder), isFolder.boolValue
+        else {
+            throw SessionError.notFound(
+                "the workspace \(record.workspace) of local session \(id) is gone; remove the record \(store.recordFile(for: id).path) to forget the session")
+        }
+        return try LocalSession(record: record, store: store, ownership: .attached)
+    }
+
+    /// The local sessions on this machine, oldest first (for `baysh sessions`).
+    public static func list(dataHome: URL? = nil) throws -> [LocalSessionRecord] {
+        try LocalSessionStore(dataHome: dataHome).list()
+    }
+
+    public func listTools(imageId: String?, refresh: Bool) async throws -> [ToolInfo] {
+        if let imageId, imageId != "linux_latest" {
+            throw SessionError.unsupported(
+                operation: "list_mcp_tools", backend: .local,
+                reason: "a local session offers only the linux_latest tool set, not '\(imageId)'")
+        }
+        return LocalToolCatalog.tools
+    }
+
+    public func callTool(name: String, arguments: [String: Value], options: CallOptions) async throws -> ToolResult {
+        let clock = ContinuousClock()
+        let started = clock.now
+        try checkNotDeleted()
+        guard let tool = LocalToolCatalog.tool(named: name) else {
+            throw SessionError.notFound(
+                "the local session has no tool '\(name)'; its tools are "
+                    + LocalToolCatalog.tools.map(\.name).joined(separator: ", "))
+        }
+        let requestId = "local-" + ToolAnswer.newId()
+        func result(_ text: String, isError: Bool) -> ToolResult {
+            ToolResult(
+                content: [.text(text)], isError: isError, requestId: requestId, elapsed: started.duration(to: clock.now))
+        }
+        do {
+            let answer = try await run(tool, ToolArguments(tool: tool, values: arguments), options: options)
+            return result(answer.text, isError: answer.isError)
+        } catch let error as SessionError {
+            if case .cancelled = error { throw error }
+            return result(error.description, isError: true)
+        } catch is CancellationError {
+            throw SessionError.cancelled(operation: name)
+        } catch {
+            return result(String(describing: error), isError: true)
+        }
+    }
+
+    private func run(_ tool: ToolInfo, _ arguments: ToolArguments, options: CallOptions) async throws
+        -> ToolAnswer
+    {
+        let files = FileTools(workspace: workspace)
+        let text: String
+        switch tool.name {
+        case "shell": return try await ShellTool(workspace: workspace).call(arguments, readTimeout: options.readTimeout)
+        case "get_metrics": text = try await SystemMetrics.measure(workspace: workspace.root).json()
+        case "read_file": text = try files.readFile(arguments)
+        case "write_file": text = try files.writeFile(arguments)
+        case "edit_file": text = try files.editFile(arguments)
+        case "list_directory": text = try files.listDirectory(arguments)
+        case "create_directory": text = try files.createDirectory(arguments)
+        case "move_file": text = try files.moveFile(arguments)
+        case "delete_file": text = try files.deleteFile(arguments)
+        case "search_files": text = try files.searchFiles(arguments)
+        case "get_file_info": text = try files.getFileInfo(arguments)
+        case "read_multiple_files": text = try files.readMultipleFiles(arguments)
+        default: throw SessionError.notFound("the local session has no tool '\(tool.name)'")
+        }
+        return ToolAnswer(text: text, isError: false)
+    }
+
+    public func findServer(forTool tool: String) async throws -> String? {
+        LocalToolCatalog.tool(named: tool)?.server
+    }
+
+    public func labels() async throws -> [String: String] {
+        state.withLock { $0.record.labels }
+    }
+
+    public func setLabels(_ labels: [String: String]) async throws {
+        try Self.validateLabels(labels)
+        try checkNotDeleted()
+        try state.withLock { state in
+            var record = state.record
+            record.labels = labels
+            try store.save(record)
+            state.record = record
+        }
+    }
+
+    public func info() async throws -> SessionInfo {
+        let record = state.withLock { $0.record }
+        let labels = record.labels.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")
+        return SessionInfo(fields: [
+            .init("session_id", sessionId),
+            .init("backend", BackendKind.local.rawValue),
+            .init("workspace", record.workspace + (record.ownsWorkspace ? "" : " (given; kept on delete)")),
+            .init("created", created.formatted(.iso8601)),
+            .init("image_id", "linux_latest"),
+            .init("labels", labels.isEmpty ? "(none)" : labels),
+            .init("tools", String(LocalToolCatalog.tools.count)),
+        ])
+    }
+
+    public func link(protocolType: String?, port: Int?, options: String?) async throws -> String {
+        try Self.validateLinkPort(port)
+        throw SessionError.unsupported(
+            operation: "get_link", backend: .local,
+            reason: "a local session has no public ports; open the workspace directly at \(workspaceURL.path)")
+    }
+
+    /// Removes the session record and, when baysh made it, the workspace (symlinks inside are removed, never
+    /// followed). A second delete does nothing.
+    public func delete(syncContext: Bool) async throws {
+        let (record, deleted) = state.withLock { ($0.record, $0.deleted) }
+        if deleted { return }
+        if record.ownsWorkspace {
+            do {
+                try FileManager.default.removeItem(atPath: record.workspace)
+            } catch let error as CocoaError where error.code == .fileNoSuchFile {
+                // Already gone: the record still has to go.
+            } catch {
+                throw SessionError.configuration(
+                    "cannot remove the workspace \(record.workspace): \(error.localizedDescription); remove it by hand")
+            }
+        }
+        try store.removeRecord(id: record.id)
+        state.withLock { $0.deleted = true }
+    }
+
+    /// Nothing to let go of: no connection, no child process outlives a call.
+    public func close() async {}
+
+    private func checkNotDeleted() throws {
+        if state.withLock({ $0.deleted }) {
+            throw SessionError.notFound("local session \(sessionId) was deleted; start a new one")
+        }
+    }
+}

@@ -1,0 +1,26 @@
+// GNU and Linux calls that Swift's Glibc module hides (they need _GNU_SOURCE), wrapped so the local session can
+// spawn shells in a chosen folder, keep descriptors from leaking into children, and move files without replacing.
+#ifndef CBAYSHLINUX_H
+#define CBAYSHLINUX_H
+
+#include <spawn.h>
+
+/// pipe2(fds, O_CLOEXEC): both ends close on exec, atomically, so no concurrently spawned child inherits them.
+int bayshlinux_pipe_cloexec(int fds[2]);
+
+/// posix_spawn_file_actions_addchdir_np: the child starts in `path`.
+int bayshlinux_spawn_add_chdir(posix_spawn_file_actions_t *actions, const char *path);
+
+/// posix_spawn_file_actions_addclosefrom_np: the child closes every descriptor from `from` up.
+int bayshlinux_spawn_add_closefrom(posix_spawn_file_actions_t *actions, int from);
+
+/// renameat2(..., RENAME_NOREPLACE) on two paths: fails with EEXIST instead of replacing the destination.
+int bayshlinux_rename_noreplace(const char *source, const char *destination);
+
+/// mkostemp(template, O_CLOEXEC): a new unique file from a `...XXXXXX` template, closed on exec.
+int bayshlinux_mkstemp_cloexec(char *path_template);
+
+/// fnmatch with FNM_CASEFOLD (and FNM_PERIOD off): 0 on a match.
+int bayshlinux_fnmatch_casefold(const char *pattern, const char *name);
+
+#endif

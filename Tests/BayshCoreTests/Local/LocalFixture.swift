@@ -1,0 +1,61 @@
+import Foundation
+import MCP
+import Testing
+
+@testable import BayshCore
+
+/// A local session in its own temporary data folder, with an `outside` folder next to the workspace for escape
+/// attempts to aim at. Everything is removed when the fixture goes away.
+final class LocalFixture {
+    /// The temporary folder holding the data folder and `outside`.
+    let root: URL
+    let dataHome: URL
+    let session: LocalSession
+    /// `root/outside`, holding `secret.txt`.
+    let outside: URL
+
+    init(labels: [String: String] = [:]) throws {
+        let base = URL(fileURLWithPath: NSTemporaryDirectory()).resolvingSymlinksInPath()
+        root = base.appendingPathComponent("baysh-local-\(UUID().uuidString)", isDirectory: true)
+        dataHome = root.appendingPathComponent("data", isDirectory: true)
+        outside = root.appendingPathComponent("outside", isDirectory: true)
+        try FileManager.default.createDirectory(at: outside, withIntermediateDirectories: true)
+        try "top secret\n".write(to: outside.appendingPathComponent("secret.txt"), atomically: true, encoding: .utf8)
+        session = try LocalSession.create(labels: labels, dataHome: dataHome)
+    }
+
+    deinit {
+        try? FileManager.default.removeItem(at: root)
+    }
+
+    var workspace: String { session.workspaceURL.path }
+
+    func call(_ tool: String, _ arguments: [String: Value] = [:]) async throws -> ToolResult {
+        try await session.callTool(name: tool, arguments: arguments)
+    }
+
+    /// Writes a file inside the workspace directly, making its folders.
+    func put(_ relative: String, _ text: String) throws {
+        let url = session.workspaceURL.appendingPathComponent(relative)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try text.write(to: url, atomically: false, encoding: .utf8)
+    }
+
+    func contents(_ relative: String) -> String? {
+        FileManager.default.contents(atPath: workspace + "/" + relative).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    func exists(_ absolutePath: String) -> Bool {
+        var info = stat()
+        return lstat(absolutePath, &info) == 0
+    }
+
+    func symlink(_ relative: String, to target: String) throws {
+        try FileManager.default.createSymbolicLink(atPath: workspace + "/" + relative, withDestinationPath: target)
+    }
+
+    /// The shell result's JSON as an object.
+    static func shellFields(_ result: ToolResult) throws -> [String: Value] {
+        try JSONDecoder().decode([String: Value].self, from: Data(result.text.utf8))
+    }
+}
