@@ -124,7 +124,7 @@ public final class Shell {
     /// Runs `script` in place of reading lines (a transcript replay drives ``execute(_:)`` itself), then ends as
     /// ``run(lines:)`` does. Gives `script`'s status, or at least 1 when ending (deleting the session) failed.
     public func run(script: (Shell) async -> Int32) async -> Int32 {
-        InterruptSignal.shared.install(exitWhenUnhandled: true)
+        interrupts.install(exitWhenUnhandled: true)
         await loadTools()
         let status = await script(self)
         // Failed lines inside the script are the script's to judge; only the ending is counted here.
