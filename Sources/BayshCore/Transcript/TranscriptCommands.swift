@@ -120,12 +120,13 @@ public final class TranscriptCommands: Sendable {
             let spec = invocation.arguments[0]
             if let count = Int(spec), count > 0 {
                 range = max(entries.count - count, 0)..<entries.count
-            } else if let bounds = MetaCommand.rangeBounds(spec), bounds.lower <= bounds.upper,
-                bounds.lower <= entries.count
-            {
+            } else if let bounds = MetaCommand.rangeBounds(spec), bounds.lower <= bounds.upper {
+                guard bounds.lower <= entries.count else {
+                    return .failure("no history lines \(spec): there are \(entries.count)")
+                }
                 range = (bounds.lower - 1)..<min(bounds.upper, entries.count)
             } else {
-                return .failure(Int(spec) == nil ? usage : "no history lines \(spec): there are \(entries.count)")
+                return .failure(usage)
             }
             let skipped: Set<String> = ["record", "rerun", "save", "quit"]
             let commands = entries[range].filter { line in
