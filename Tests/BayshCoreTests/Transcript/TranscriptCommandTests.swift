@@ -107,7 +107,7 @@ final class TranscriptShell {
 
         let checked = await t.run(":source \(t.scratch.path("s.txt")) --check --continue-on-error")
         #expect(checked.outcome.failed)
-        #expect(checked.stdout.contains("@@ -1 +1 @@\n-two\n+one\n"))
+        #expect(checked.stdout.contains("@@ -1,1 +1,1 @@\n-two\n+one\n"))
         #expect(checked.stderr.contains("replayed 3 of 3 commands from \(t.scratch.path("s.txt")): 1 differ"))
 
         #expect(await t.run(":source").stderr == "usage: :source FILE [--check] [--continue-on-error]\n")
