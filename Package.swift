@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "baysh", targets: ["baysh"]),
         .executable(name: "baysh-bench", targets: ["baysh-bench"]),
         .library(name: "BayshCore", targets: ["BayshCore"]),
+        .executable(name: "agentbay-fake", targets: ["agentbay-fake"]),
     ],
     dependencies: [
         .package(url: "https://github.com/modelcontextprotocol/swift-sdk.git", exact: "0.12.1"),
@@ -42,12 +43,22 @@ let package = Package(
         ),
         .executableTarget(
             name: "baysh-bench",
+            dependencies: ["BayshCore", "AgentBayFake", .product(name: "MCP", package: "swift-sdk")]
+        ),
+        // A fake AgentBay API over loopback HTTP, for tests, the benchmark and end-to-end runs of baysh.
+        .target(
+            name: "AgentBayFake",
             dependencies: ["BayshCore", .product(name: "MCP", package: "swift-sdk")]
+        ),
+        .executableTarget(
+            name: "agentbay-fake",
+            dependencies: ["AgentBayFake"]
         ),
         .testTarget(
             name: "BayshCoreTests",
             dependencies: [
                 "BayshCore",
+                "AgentBayFake",
                 .product(name: "MCP", package: "swift-sdk"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]

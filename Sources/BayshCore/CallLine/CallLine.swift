@@ -131,11 +131,11 @@ public struct CallLine: Sendable, Equatable {
         let valueUnits = token.units[start...]
         var argument = RawArgument(
             form: form, keyPath: keyPath, appends: appends,
-            value: String(valueUnits.map(\.character)),
-            quoted: valueUnits.contains(where: \.isLiteral) || token.quoteStarts.contains(where: { $0 >= start }),
+            value: String(valueUnits.map { $0.character }),
+            quoted: valueUnits.contains(where: { $0.isLiteral }) || token.quoteStarts.contains(where: { $0 >= start }),
             column: token.column, length: token.length)
-        argument.valueColumns = valueUnits.map(\.column)
-        argument.valueScalarCounts = valueUnits.map(\.character.unicodeScalars.count)
+        argument.valueColumns = valueUnits.map { $0.column }
+        argument.valueScalarCounts = valueUnits.map { $0.character.unicodeScalars.count }
         return argument
     }
 }
@@ -143,6 +143,24 @@ public struct CallLine: Sendable, Equatable {
 extension Character {
     /// Characters a key may contain without quotes: letters, digits, `_`, `-` and `$`.
     var isBareKeyCharacter: Bool {
-        isLetter || isNumber || self == "_" || self == "-" || self == "$"
+        if let ascii = asciiValue {
+            // ASCII first: the Unicode property lookup is the slowest part of parsing a line.
+            switch ascii {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "_"), UInt8(ascii: "-"), UInt8(ascii: "$"):
+                return true
+            default:
+                return false
+            }
+        }
+        return isLetter || isNumber
+    }
+
+    /// Whitespace between words, with an ASCII fast path (`\r\n` is one Character whose ASCII value is `\n`).
+    var isSeparator: Bool {
+        if let ascii = asciiValue {
+            return ascii == 0x20 || (0x09...0x0D).contains(ascii)
+        }
+        return isWhitespace
     }
 }

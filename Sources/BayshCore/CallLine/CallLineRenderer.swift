@@ -3,9 +3,9 @@ import MCP
 /// Writes a tool name and arguments back as a call line, for history and transcripts.
 ///
 /// Parsing and resolving the line with the same schema gives back the same arguments: each value is written in
-/// the most readable form that the schema types back to it (`count=5`, `name='two words'`, `zip='012'` for an
-/// untyped key, `tags:=["a","b"]`, `filter.limit=5`), and when no such form exists the whole argument list is
-/// written as one JSON object (`tool {"a":1}`).
+/// the most readable form that the schema types back to it (`count=5`, `name='two words'`, `zip=012` for a
+/// string key, `n:="5"` for an untyped one, `tags:=["a","b"]`, `filter.limit=5`), and when no such form exists
+/// the whole argument list is written as one JSON object (`tool {"a":1}`).
 public enum CallLineRenderer {
     /// Objects nested deeper than this are written as `key:={…}` rather than dotted keys.
     static let maximumDottedDepth = 8
@@ -47,7 +47,8 @@ public enum CallLineRenderer {
         }
     }
 
-    /// `key=text` when the schema types the text back to `value`, else `key:=json`.
+    /// `key=text` when the schema types the text back to `value`, else `key:=json` (a string "5" for an untyped
+    /// or `anyOf` key is `key:="5"`).
     private static func scalar(_ value: Value, key: String, schema: JSONSchema?) -> String {
         let text: String
         switch value {
@@ -61,9 +62,6 @@ public enum CallLineRenderer {
         }
         let word = ShellQuoting.word(text)
         if types(text, quoted: word.quoted, schema: schema, to: value) { return key + "=" + word.text }
-        if case .string = value, types(text, quoted: true, schema: schema, to: value) {
-            return key + "=" + ShellQuoting.quoted(text)
-        }
         // A JSON string starts with `"` and is read raw after `:=`; numbers, booleans and null are plain words.
         return key + ":=" + JSONText.encode(value)
     }

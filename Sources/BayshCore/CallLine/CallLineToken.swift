@@ -13,7 +13,7 @@ public struct CallLineToken: Sendable, Equatable {
     }
 
     /// The text after quotes and escapes are removed.
-    public var text: String { String(units.map(\.character)) }
+    public var text: String { String(units.map { $0.character }) }
     /// Columns of the raw token in the line (0-based Character offsets), quotes included.
     public var range: Range<Int>
     /// Where the raw token starts.
@@ -21,7 +21,7 @@ public struct CallLineToken: Sendable, Equatable {
     /// How many Characters the raw token spans.
     public var length: Int { range.count }
     /// Whether any part of the token was quoted or backslash-escaped.
-    public var quoted: Bool { !quoteStarts.isEmpty || units.contains(where: \.isLiteral) }
+    public var quoted: Bool { !quoteStarts.isEmpty || units.contains(where: { $0.isLiteral }) }
 
     var units: [Unit]
     /// Indices into ``units`` where a quoted section opened, kept so that `key=""` still counts as quoted.

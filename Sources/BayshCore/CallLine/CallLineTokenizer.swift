@@ -14,7 +14,7 @@ public struct CallLineTokenizer {
             tokens: scanner.tokens,
             openQuote: scanner.openQuote,
             openBrackets: scanner.openBrackets,
-            endsWithWhitespace: scanner.characters.last?.isWhitespace ?? false,
+            endsWithWhitespace: scanner.characters.last?.isSeparator ?? false,
             endsWithBackslash: scanner.endsWithBackslash,
             diagnostics: scanner.diagnostics)
     }
@@ -41,7 +41,7 @@ private struct Scanner {
 
     mutating func run() {
         while true {
-            while position < characters.count, characters[position].isWhitespace { position += 1 }
+            while position < characters.count, characters[position].isSeparator { position += 1 }
             guard position < characters.count else { return }
             readToken()
         }
@@ -53,18 +53,22 @@ private struct Scanner {
         quoteStarts = []
         rawJSONStart = nil
         firstBareEquals = nil
-        while position < characters.count, !characters[position].isWhitespace {
+        while position < characters.count, !characters[position].isSeparator {
             let character = characters[position]
-            if startsRawJSON(character) {
+            // Comparing ASCII bytes rather than Characters keeps the common path off grapheme comparison.
+            let ascii = character.asciiValue
+            if ascii == UInt8(ascii: "{") || ascii == UInt8(ascii: "[") || ascii == UInt8(ascii: "\""),
+                startsRawJSON(character)
+            {
                 readRawJSON()
                 continue
             }
-            switch character {
-            case "'": readSingleQuoted()
-            case "\"": readDoubleQuoted()
-            case "\\": readEscapedCharacter()
+            switch ascii {
+            case UInt8(ascii: "'"): readSingleQuoted()
+            case UInt8(ascii: "\""): readDoubleQuoted()
+            case UInt8(ascii: "\\"): readEscapedCharacter()
             default:
-                if character == "=", firstBareEquals == nil { firstBareEquals = units.count }
+                if ascii == UInt8(ascii: "="), firstBareEquals == nil { firstBareEquals = units.count }
                 append(character, literal: false)
                 position += 1
             }

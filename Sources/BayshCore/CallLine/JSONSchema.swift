@@ -49,9 +49,11 @@ public struct JSONSchema: Sendable {
         guard pointer.hasPrefix("/") else { return nil }
         var current = root
         for rawPart in pointer.dropFirst().split(separator: "/", omittingEmptySubsequences: false) {
-            let part = String(rawPart).replacingOccurrences(of: "~1", with: "/")
-                .replacingOccurrences(of: "~0", with: "~")
-                .removingPercentEncodingIfPossible
+            var part = String(rawPart)
+            if part.contains("~") {
+                part = part.replacingOccurrences(of: "~1", with: "/").replacingOccurrences(of: "~0", with: "~")
+            }
+            part = part.removingPercentEncodingIfPossible
             switch current {
             case .object(let members):
                 guard let next = members[part] else { return nil }

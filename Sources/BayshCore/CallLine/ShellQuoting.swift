@@ -36,6 +36,6 @@ enum ShellQuoting {
     }
 
     private static func isBare(_ character: Character) -> Bool {
-        !character.isWhitespace && character != "'" && character != "\"" && character != "\\"
+        !character.isSeparator && character != "'" && character != "\"" && character != "\\"
     }
 }

@@ -98,7 +98,7 @@ enum ValueTyping {
             kind: .typeMismatch, problem: "expected \(schema.typeLabel), got \(shown(text))"))
     }
 
-    private static func typed(_ text: String, quoted: Bool, types: Set<String>, label: String)
+    private static func typed(_ text: String, quoted: Bool, types: Set<String>, label: @autoclosure () -> String)
         -> Result<Value, TypingFailure>
     {
         let allowsString = types.contains("string")
@@ -128,19 +128,22 @@ enum ValueTyping {
                     return .success(parsed)
                 }
                 failure = failure ?? TypingFailure(
-                    kind: .typeMismatch, problem: "expected \(label), got JSON \(parsed.typeName) \(shown(text))")
+                    kind: .typeMismatch, problem: "expected \(label()), got JSON \(parsed.typeName) \(shown(text))")
             case .failure(let error):
                 if looksLikeJSON(text) || failure == nil {
                     failure = TypingFailure(
                         kind: .invalidJSON,
-                        problem: "expected \(label) as JSON: \(error.message)"
-                            + (looksLikeJSON(text) ? "" : " (write it as JSON, e.g. [\"a\"] or {\"k\": 1})"),
+                        problem: "expected \(label()) as JSON: \(error.message)"
+                            + (looksLikeJSON(text)
+                                ? " (after = quotes are shell quotes: write key:={\"k\": 1} or key='{\"k\": 1}')"
+                                : wantsArray ? " (write a JSON array such as key:=[\"a\"], or key[]=a for one item)"
+                                : " (write a JSON object such as key:={\"k\": 1})"),
                         jsonOffset: error.offset)
                 }
             }
         }
         if allowsString { return .success(.string(text)) }
-        return .failure(failure ?? TypingFailure(kind: .typeMismatch, problem: "expected \(label), got \(shown(text))"))
+        return .failure(failure ?? TypingFailure(kind: .typeMismatch, problem: "expected \(label()), got \(shown(text))"))
     }
 
     /// The no-schema rule: unquoted JSON numbers, `true`, `false`, `null` are typed; the rest stays text.

@@ -152,3 +152,55 @@ import Testing
         #expect(diagnostics("t both:=2", schema).map(\.kind) == [.outOfRange])
     }
 }
+
+@Suite struct EveryErrorKindTests {
+    /// One line per kind, so a new kind without a test fails here.
+    @Test func eachKindHasALineThatProducesIt() {
+        let schema = objectSchema([
+            "n": ["type": "integer", "minimum": 1], "s": ["type": "string", "minLength": 2, "maxLength": 3,
+                                                           "pattern": "^a"],
+            "e": ["enum": ["x", "y"]], "o": ["type": "object"], "a": ["type": "array", "items": ["type": "string"]],
+        ], required: ["n"], closed: true)
+        let lines: [(String, CallLineDiagnostic.Kind)] = [
+            ("t n=1 s='ab", .unterminatedQuote), (#"t n=1 s="\x""#, .invalidEscape), ("t n=1 o:={", .invalidJSON),
+            ("t s=ab", .missingRequired), ("t n=1 q=1", .unknownKey), ("t n=1 e=z", .enumMismatch),
+            ("t n=one", .typeMismatch), ("t n=1.5", .notAnInteger), ("t n=0", .outOfRange), ("t n=1 s=a", .tooShort),
+            ("t n=1 s=abcd", .tooLong), ("t n=1 s=bb", .patternMismatch), ("t n=1 n=2", .duplicateKey),
+            ("t 1 2", .tooManyPositionals), ("t n=1 s@=missing", .unreadableFile), ("", .emptyLine),
+            ("t " + Array(repeating: "k", count: 70).joined(separator: ".") + "=1", .nestingTooDeep),
+        ]
+        var seen: Set<CallLineDiagnostic.Kind> = [
+            CallLineDiagnostic.unknownTool("shel", tools: ["shell"]).kind,
+        ]
+        for (line, kind) in lines {
+            let found = diagnostics(line, schema)
+            #expect(found.map(\.kind) == [kind], "\(line): \(found.map(\.message))")
+            seen.formUnion(found.map(\.kind))
+        }
+        #expect(seen == Set(CallLineDiagnostic.Kind.allCases))
+    }
+
+    @Test func arrayHintNamesBothWays() {
+        let found = diagnostics("t a=x", objectSchema(["a": ["type": "array", "items": ["type": "string"]]]))
+        #expect(found.first?.message.contains("key[]=a") == true)
+    }
+}
+
+@Suite struct DeepValueTests {
+    /// The deepest JSON accepted, checked against a recursive schema, must not exhaust a test thread's stack.
+    @Test func deepestJSONValidatesAgainstARecursiveSchema() {
+        let schema: Value = [
+            "type": "object",
+            "properties": ["tree": ["$ref": "#/$defs/Node"]],
+            "$defs": ["Node": ["type": "array", "items": ["$ref": "#/$defs/Node"], "maxItems": 1]],
+        ]
+        let depth = JSONText.maximumDepth
+        let line = "t tree:=" + String(repeating: "[", count: depth) + String(repeating: "]", count: depth)
+        let tree = arguments(line, schema)?["tree"]
+        #expect(tree != nil)
+        let tooDeep = "t tree:=" + String(repeating: "[", count: depth + 1) + String(repeating: "]", count: depth + 1)
+        #expect(diagnostics(tooDeep, schema).map(\.kind) == [.invalidJSON])
+        let wide = "t tree:=" + String(repeating: "[", count: depth) + "1" + String(repeating: "]", count: depth)
+        #expect(diagnostics(wide, schema).map(\.kind) == [.typeMismatch])
+    }
+}

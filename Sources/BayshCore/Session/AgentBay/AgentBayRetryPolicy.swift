@@ -1,0 +1,50 @@
+import Foundation
+
+/// When and how often the client sends a request again.
+///
+/// Read-only actions are retried on throttling (`Throttling*` codes, HTTP 429), HTTP 5xx and broken connections.
+/// Every action — tool calls included — is retried when the connection could not be made at all, because then the
+/// request was never written. Nothing is retried after a timeout: the user asked for that limit.
+public struct AgentBayRetryPolicy: Sendable, Equatable {
+    /// Attempts in all, the first included (1 = never retry).
+    public var maxAttempts: Int
+    /// Wait before the second attempt; doubles each time.
+    public var baseDelay: Duration
+    /// Longest wait between attempts.
+    public var maxDelay: Duration
+
+    public init(maxAttempts: Int = 4, baseDelay: Duration = .milliseconds(250), maxDelay: Duration = .seconds(4)) {
+        self.maxAttempts = max(1, maxAttempts)
+        self.baseDelay = baseDelay
+        self.maxDelay = maxDelay
+    }
+
+    /// Four attempts, 250 ms doubling up to 4 s.
+    public static let standard = AgentBayRetryPolicy()
+    /// One attempt only.
+    public static let never = AgentBayRetryPolicy(maxAttempts: 1)
+
+    /// The actions that change nothing on the server, so sending them twice is harmless.
+    public static let readOnlyActions: Set<String> = [
+        "GetSession", "GetSessionDetail", "ListSession", "ListMcpTools", "GetLabel", "GetLink", "GetMcpResource",
+        "GetContextInfo",
+    ]
+
+    /// The wait before attempt `attempt + 1`: exponential, with "equal jitter" (half fixed, half random) so many
+    /// clients throttled at once do not come back in step.
+    public func delay(afterAttempt attempt: Int, using generator: inout some RandomNumberGenerator) -> Duration {
+        let exponent = min(max(attempt - 1, 0), 20)
+        let full = min(baseDelay * (1 << exponent), maxDelay)
+        let half = full / 2
+        let jitterNanoseconds = Int64(half.seconds * 1e9)
+        guard jitterNanoseconds > 0 else { return full }
+        return half + .nanoseconds(Int64.random(in: 0...jitterNanoseconds, using: &generator))
+    }
+
+    /// Whether an API error answer is worth another attempt of a read-only action.
+    public static func isRetryable(code: String, httpStatus: Int?) -> Bool {
+        if code.hasPrefix("Throttling") { return true }
+        guard let httpStatus else { return false }
+        return httpStatus == 429 || (500...599).contains(httpStatus)
+    }
+}
