@@ -14,6 +14,7 @@ struct BayshBench {
     static var sections: [any BenchSection.Type] { [
         CallLineBench.self,
         AgentBaySection.self,
+        TranscriptBench.self,
     ] }
 
     static func main() async throws {
