@@ -12,6 +12,9 @@ public struct TranscriptReader: Sendable {
     /// the shell's continuation prompt does. Nil: every bare line is a whole command.
     public var isIncomplete: (@Sendable (String) -> Bool)?
 
+    /// The most lines an open bare command takes in before the reader gives up on it.
+    public static let maximumContinuationLines = 1000
+
     public init(isIncomplete: (@Sendable (String) -> Bool)? = nil) {
         self.isIncomplete = isIncomplete
     }
@@ -202,9 +205,21 @@ private struct Parser {
             }
             var command = line
             if let isIncomplete {
+                var joined = 0
                 while isIncomplete(command), position < lines.count {
+                    // Each test reads the whole command again, so an unclosed quote at the top of a big file
+                    // must not make the reading quadratic in the file.
+                    guard joined < TranscriptReader.maximumContinuationLines else {
+                        transcript.warnings.append(.init(
+                            line: number,
+                            message: "this command still has an open quote or bracket after "
+                                + "\(TranscriptReader.maximumContinuationLines) more lines; the lines after are "
+                                + "read as commands of their own"))
+                        break
+                    }
                     command += "\n" + lines[position]
                     position += 1
+                    joined += 1
                 }
             }
             transcript.entries.append(TranscriptEntry(command: command, line: number))
