@@ -65,7 +65,7 @@ public struct TranscriptReplay: Sendable {
         shell.observer = capture
         defer { shell.observer = capture.next }
 
-        for entry in transcript.entries {
+        for (index, entry) in transcript.entries.enumerated() {
             if !options.json {
                 var echo = RenderedOutput()
                 echo.line(TranscriptSyntax.commandLines(entry.command).joined(separator: "\n"))
@@ -102,7 +102,7 @@ public struct TranscriptReplay: Sendable {
                 output.line(diff)
                 shell.writer.write(output)
             }
-            if failedUnexpectedly, !options.continueOnError, entry != transcript.entries.last {
+            if failedUnexpectedly, !options.continueOnError, index < transcript.entries.count - 1 {
                 summary.stoppedAtLine = entry.line
                 shell.writer.write(Self.note(
                     "\(file):\(entry.line): stopped after this command failed; --continue-on-error runs the rest",
