@@ -32,8 +32,8 @@ static inline int baysh_el_bind(EditLine *el, const char *key, const char *funct
     return el_set(el, EL_BIND, key, function, NULL);
 }
 static inline int baysh_el_set_getc(EditLine *el, baysh_getc_fn fn) { return el_set(el, EL_GETCFN, fn); }
-static inline int baysh_el_set_history(EditLine *el, History *history) {
-    return el_set(el, EL_HIST, history, history);
+static inline int baysh_el_set_history(EditLine *el, History *list) {
+    return el_set(el, EL_HIST, history, list);
 }
 static inline int baysh_el_refresh(EditLine *el) { return el_set(el, EL_REFRESH); }
 // `setty -d -isig`: in edit mode Ctrl-C arrives as a key (bound to a function) instead of raising SIGINT.

@@ -14,6 +14,7 @@ struct BayshBench {
     static var sections: [any BenchSection.Type] { [
         CallLineBench.self,
         AgentBaySection.self,
+        CompletionSection.self,
         TranscriptBench.self,
     ] }
 
@@ -32,5 +33,13 @@ enum AgentBaySection: BenchSection {
     static let title = "agentbay"
     static func run() async throws {
         for line in try await AgentBayBench.run() { print(line) }
+    }
+}
+
+/// Completion and hint latency per keystroke for 10,000 tools with 50-property schemas.
+enum CompletionSection: BenchSection {
+    static let title = "completion"
+    static func run() async throws {
+        CompletionBench.run()
     }
 }

@@ -18,8 +18,9 @@ import Testing
 
     @Test(arguments: examples)
     func exampleReplaysWithoutDifferences(_ file: String) async throws {
-        let scratch = try TranscriptScratch()
-        let outcome = try await BayshProcess(scratch: scratch).run(["--replay", file, "--check"])
+        let baysh = try BayshProcess()
+        defer { baysh.removeFolders() }
+        let outcome = try await baysh.run(["--replay", file, "--check"])
         #expect(outcome.status == 0, "stdout:\n\(outcome.stdout)\nstderr:\n\(outcome.stderr)")
         let count = try TranscriptReader().read(path: file).entries.count
         #expect(outcome.stderr.contains("replayed \(count) of \(count) commands from \(file): \(count) checked, all match"))

@@ -19,12 +19,12 @@ import Testing
     {
         let outcome = try await baysh.run(["--record", name], input: commands.joined(separator: "\n") + "\n")
         #expect(outcome.status == 1, "the last command fails: \(outcome.stderr)")
-        return try String(contentsOfFile: baysh.scratch.path(name), encoding: .utf8)
+        return try String(contentsOfFile: baysh.path(name), encoding: .utf8)
     }
 
     @Test func recordThenReplayGivesNoDifference() async throws {
-        let scratch = try TranscriptScratch()
-        let baysh = try BayshProcess(scratch: scratch)
+        let baysh = try BayshProcess()
+        defer { baysh.removeFolders() }
         let text = try await record(baysh)
         #expect(text.hasPrefix("# baysh transcript v1\n# backend: local\n# image: linux_latest\n"))
         #expect(text.contains("""
@@ -46,11 +46,11 @@ import Testing
     }
 
     @Test func aChangedResultGivesADiffAndStatusOne() async throws {
-        let scratch = try TranscriptScratch()
-        let baysh = try BayshProcess(scratch: scratch)
+        let baysh = try BayshProcess()
+        defer { baysh.removeFolders() }
         let text = try await record(baysh)
         let edited = text.replacingOccurrences(of: "first\n\nthird\n", with: "first\n\n3rd\n")
-        try edited.write(toFile: scratch.path("rec.txt"), atomically: true, encoding: .utf8)
+        try edited.write(toFile: baysh.path("rec.txt"), atomically: true, encoding: .utf8)
         let line = edited.components(separatedBy: "\n").firstIndex(of: "> read_file path=a.txt")! + 1
 
         let replay = try await baysh.run(["--replay", "rec.txt", "--check"])
@@ -82,16 +82,16 @@ import Testing
     }
 
     @Test func aRecordingCutByKillMinusNineReplaysEveryCompletedCommand() async throws {
-        let scratch = try TranscriptScratch()
-        let baysh = try BayshProcess(scratch: scratch)
-        let workspace = scratch.path("ws")
+        let baysh = try BayshProcess()
+        defer { baysh.removeFolders() }
+        let workspace = baysh.path("ws")
         try FileManager.default.createDirectory(atPath: workspace, withIntermediateDirectories: true)
         let (process, stdin) = try baysh.start(["--workspace", workspace, "--record", "cut.txt"], output: "cut")
         let completed = ["write_file path=a.txt content=one", "read_file path=a.txt", "shell command='echo two'"]
         for (index, command) in completed.enumerated() {
             stdin.fileHandleForWriting.write(Data((command + "\n").utf8))
             try await BayshProcess.waitUntil("entry \(index + 1) is on disk") {
-                let text = (try? String(contentsOfFile: scratch.path("cut.txt"), encoding: .utf8)) ?? ""
+                let text = (try? String(contentsOfFile: baysh.path("cut.txt"), encoding: .utf8)) ?? ""
                 return text.components(separatedBy: "\n> ").count == index + 2
             }
         }
@@ -109,13 +109,13 @@ import Testing
         }
         #expect(process.terminationReason == .uncaughtSignal)
 
-        let text = try String(contentsOfFile: scratch.path("cut.txt"), encoding: .utf8)
+        let text = try String(contentsOfFile: baysh.path("cut.txt"), encoding: .utf8)
         let transcript = TranscriptReader().parse(text)
         #expect(transcript.entries.map(\.command) == completed)
         #expect(transcript.warnings.isEmpty)
 
         // A disk that filled up mid-write leaves half a line; the entries before it still replay.
-        try (text + "> read_file path=a.t").write(toFile: scratch.path("cut.txt"), atomically: true, encoding: .utf8)
+        try (text + "> read_file path=a.t").write(toFile: baysh.path("cut.txt"), atomically: true, encoding: .utf8)
         let replay = try await baysh.run(["--replay", "cut.txt", "--check"])
         #expect(replay.status == 0, "\(replay.stdout)\n\(replay.stderr)")
         #expect(replay.stderr.contains("the file ends in the middle of this line"))
@@ -123,8 +123,8 @@ import Testing
     }
 
     @Test func bareCommandsReplayAndARecordingOfTheReplayChecksClean() async throws {
-        let scratch = try TranscriptScratch()
-        let baysh = try BayshProcess(scratch: scratch)
+        let baysh = try BayshProcess()
+        defer { baysh.removeFolders() }
         try """
             # setup
             write_file path=b.txt content="x
@@ -132,11 +132,11 @@ import Testing
 
             read_file path=b.txt
             shell command='cat b.txt | wc -l'
-            """.write(toFile: scratch.path("bare.txt"), atomically: true, encoding: .utf8)
+            """.write(toFile: baysh.path("bare.txt"), atomically: true, encoding: .utf8)
         let first = try await baysh.run(["--replay", "bare.txt", "--check", "--record", "fresh.txt"])
         #expect(first.status == 0, "\(first.stderr)")
         #expect(first.stdout.contains("> write_file path=b.txt content=\"x\n. y\"\nSuccessfully wrote 3 bytes"))
-        let fresh = try String(contentsOfFile: scratch.path("fresh.txt"), encoding: .utf8)
+        let fresh = try String(contentsOfFile: baysh.path("fresh.txt"), encoding: .utf8)
         #expect(fresh.contains("> write_file path=b.txt content=\"x\\ny\"\nSuccessfully wrote 3 bytes to b.txt\n"))
         #expect(fresh.contains("> read_file path=b.txt\nx\ny\n"))
 
@@ -146,10 +146,10 @@ import Testing
     }
 
     @Test func replayStopsAtTheFirstFailureUnlessToldToGoOn() async throws {
-        let scratch = try TranscriptScratch()
-        let baysh = try BayshProcess(scratch: scratch)
+        let baysh = try BayshProcess()
+        defer { baysh.removeFolders() }
         try "shell command='echo a'\nshell command='exit 4'\nshell command='echo c'\n"
-            .write(toFile: scratch.path("three.txt"), atomically: true, encoding: .utf8)
+            .write(toFile: baysh.path("three.txt"), atomically: true, encoding: .utf8)
 
         let stopped = try await baysh.run(["--replay", "three.txt"])
         #expect(stopped.status == 1)
@@ -164,12 +164,12 @@ import Testing
     }
 
     @Test func badFlagsAndMissingFilesAreRefusedBeforeASessionIsMade() async throws {
-        let scratch = try TranscriptScratch()
-        let baysh = try BayshProcess(scratch: scratch)
+        let baysh = try BayshProcess()
+        defer { baysh.removeFolders() }
         let missing = try await baysh.run(["--replay", "nothing.txt"])
         #expect(missing.status == 2)
         #expect(missing.stderr == "baysh: cannot read transcript 'nothing.txt': no such file\n")
-        #expect(!FileManager.default.fileExists(atPath: scratch.path("data/baysh/sessions")))
+        #expect(!FileManager.default.fileExists(atPath: baysh.path("data/baysh/sessions")))
 
         let check = try await baysh.run(["--check"])
         #expect(check.status != 0)
