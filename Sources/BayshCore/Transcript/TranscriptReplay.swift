@@ -66,43 +66,19 @@ public struct TranscriptReplay: Sendable {
         defer { shell.observer = capture.next }
 
         for (index, entry) in transcript.entries.enumerated() {
-            if !options.json {
-                var echo = RenderedOutput()
-                echo.line(TranscriptSyntax.commandLines(entry.command).joined(separator: "\n"))
-                shell.writer.write(echo)
-            }
-            let outcome = await shell.execute(entry.command)
-            let record = capture.take()
-            let actual = outcome.output.transcriptLines
+            let step = await replay(entry, in: shell, capture: capture)
             summary.run += 1
-
-            var matched: Bool?
-            var diff: String?
-            if options.check, let expected = entry.output {
-                summary.checked += 1
-                matched = OutputMatcher.matches(expected: expected, actual: actual)
-                if matched == false {
-                    summary.differed += 1
-                    diff = UnifiedDiff(expected: expected, actual: actual).render(file: file, line: entry.line)
-                }
-            }
-            // A failure the recording shows (same output) is what the transcript expects.
-            let failedUnexpectedly = outcome.failed && matched != true
-            if failedUnexpectedly { summary.failed += 1 }
-
+            if step.matched != nil { summary.checked += 1 }
+            if step.matched == false { summary.differed += 1 }
+            if step.failedUnexpectedly { summary.failed += 1 }
             if options.json {
-                json(CommandReport(
-                    command: entry.command, line: entry.line == 0 ? nil : entry.line,
-                    arguments: record.flatMap(Self.arguments), result: OutputLine.plainText(actual),
-                    isError: outcome.failed, elapsed: record?.elapsed ?? .zero,
-                    ok: matched ?? !outcome.failed, diff: diff
-                ).jsonLine)
-            } else if let diff {
+                json(step.report.jsonLine)
+            } else if let diff = step.report.diff {
                 var output = RenderedOutput()
                 output.line(diff)
                 shell.writer.write(output)
             }
-            if failedUnexpectedly, !options.continueOnError, index < transcript.entries.count - 1 {
+            if step.failedUnexpectedly, !options.continueOnError, index < transcript.entries.count - 1 {
                 summary.stoppedAtLine = entry.line
                 shell.writer.write(Self.note(
                     "\(file):\(entry.line): stopped after this command failed; --continue-on-error runs the rest",
@@ -112,6 +88,41 @@ public struct TranscriptReplay: Sendable {
         }
         if !options.json { shell.writer.write(Self.note(describe(summary), style: .dim)) }
         return summary
+    }
+
+    /// What one command did on replay.
+    private struct Step {
+        var report: CommandReport
+        /// Under `--check` with recorded output: whether the output matched.
+        var matched: Bool?
+        /// It failed and the recording does not show that failure.
+        var failedUnexpectedly: Bool
+    }
+
+    /// Prints the command (text mode), runs it as if typed, and compares its output with the recording.
+    private func replay(_ entry: TranscriptEntry, in shell: Shell, capture: RecordCapture) async -> Step {
+        if !options.json {
+            var echo = RenderedOutput()
+            echo.line(TranscriptSyntax.commandLines(entry.command).joined(separator: "\n"))
+            shell.writer.write(echo)
+        }
+        let outcome = await shell.execute(entry.command)
+        let record = capture.take()
+        let actual = outcome.output.transcriptLines
+        var matched: Bool?
+        var diff: String?
+        if options.check, let expected = entry.output {
+            matched = OutputMatcher.matches(expected: expected, actual: actual)
+            if matched == false {
+                diff = UnifiedDiff(expected: expected, actual: actual).render(file: file, line: entry.line)
+            }
+        }
+        let report = CommandReport(
+            command: entry.command, line: entry.line == 0 ? nil : entry.line,
+            arguments: record.flatMap(Self.arguments), result: OutputLine.plainText(actual), isError: outcome.failed,
+            elapsed: record?.elapsed ?? .zero, ok: matched ?? !outcome.failed, diff: diff)
+        // A failure the recording shows (same output) is what the transcript expects.
+        return Step(report: report, matched: matched, failedUnexpectedly: outcome.failed && matched != true)
     }
 
     /// `replayed 12 commands from demo.txt: 1 failed, 2 differ`.
