@@ -54,6 +54,11 @@ let package = Package(
             name: "agentbay-fake",
             dependencies: ["AgentBayFake"]
         ),
+        // A stdio MCP server over a fixture session, for the MCP client tests and the benchmark.
+        .executableTarget(
+            name: "baysh-test-server",
+            dependencies: ["BayshCore", .product(name: "MCP", package: "swift-sdk")]
+        ),
         .testTarget(
             name: "BayshCoreTests",
             dependencies: [
@@ -61,7 +66,8 @@ let package = Package(
                 "AgentBayFake",
                 .product(name: "MCP", package: "swift-sdk"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
-            ]
+            ],
+            exclude: ["MCP/Fixtures"]
         ),
     ],
     swiftLanguageModes: [.v6]

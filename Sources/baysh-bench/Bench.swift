@@ -14,6 +14,7 @@ struct BayshBench {
     static var sections: [any BenchSection.Type] { [
         CallLineBench.self,
         AgentBaySection.self,
+        MCPStdioBench.self,
         CompletionSection.self,
         TranscriptBench.self,
     ] }
