@@ -2,7 +2,8 @@ import BayshCore
 import Foundation
 
 /// How fast a recorded transcript replays with `--check`: a 10,000-line transcript recorded against a local
-/// session, then replayed and compared entry by entry against a fresh one.
+/// session, then replayed and compared entry by entry against a fresh one in process, and against a fresh one
+/// served by SessionServer (the code of `baysh serve`) in a child process over stdio.
 enum TranscriptBench: BenchSection {
     static let title = "transcript replay"
 
@@ -21,14 +22,30 @@ enum TranscriptBench: BenchSection {
         let transcript = try TranscriptReader().read(path: path)
         let local = try LocalSession.create(dataHome: folder.appendingPathComponent("data"))
         let (summary, seconds) = await replay(transcript, file: path, session: local)
-        guard summary.status == 0 else {
-            print("local: the replay differed or failed (\(summary.differed) differ, \(summary.failed) failed)")
+        report("local session", lines: lines, summary, seconds)
+
+        // The same transcript against a local session behind SessionServer in a child process, over stdio.
+        let server = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+            .deletingLastPathComponent().appendingPathComponent("baysh-test-server").path
+        guard FileManager.default.isExecutableFile(atPath: server) else {
+            print("SessionServer over stdio: skipped, \(server) is missing (build the baysh-test-server product)")
             return
         }
-        print("local session: \(lines)-line transcript replayed with --check in \(format(seconds)) s: "
+        let served = try await MCPSession.connect(.stdio(
+            command: [server, "--local"],
+            environment: ["XDG_DATA_HOME": folder.appendingPathComponent("served").path]))
+        let (servedSummary, servedSeconds) = await replay(transcript, file: path, session: served)
+        report("SessionServer (baysh serve) over stdio", lines: lines, servedSummary, servedSeconds)
+    }
+
+    private static func report(_ target: String, lines: Int, _ summary: ReplaySummary, _ seconds: Double) {
+        guard summary.status == 0 else {
+            print("\(target): the replay differed or failed (\(summary.differed) differ, \(summary.failed) failed)")
+            return
+        }
+        print("\(target): \(lines)-line transcript replayed with --check in \(format(seconds)) s: "
             + "\(Measure.grouped(Double(summary.run) / seconds)) commands/s, "
             + "\(Measure.grouped(Double(lines) / seconds)) lines/s")
-        print("baysh serve over stdio: not measured (no `baysh serve` in this build)")
     }
 
     /// Records write_file / read_file pairs until the transcript holds `lines` lines (the session is deleted at the
