@@ -6,14 +6,14 @@ import Testing
 /// A shell over a real local session in process, with the transcript commands installed and output collected.
 /// The session's data folder (and so its workspace) lives in the scratch folder and goes with it.
 final class TranscriptShell {
-    let scratch: TranscriptScratch
+    let scratch: TemporaryDirectory
     let session: LocalSession
     let shell: Shell
     let commands: TranscriptCommands
     private let printed = ShellHarness.Collector()
 
     init() async throws {
-        scratch = try TranscriptScratch()
+        scratch = try TemporaryDirectory()
         session = try LocalSession.create(dataHome: URL(fileURLWithPath: scratch.path("data")))
         let printed = self.printed
         shell = Shell(

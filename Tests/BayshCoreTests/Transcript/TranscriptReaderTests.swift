@@ -161,7 +161,7 @@ import Testing
     }
 
     @Test func readReportsMissingFilesAndNewerVersions() throws {
-        let directory = try TranscriptScratch()
+        let directory = try TemporaryDirectory()
         #expect(throws: TranscriptError.unreadable(path: directory.path("none"), reason: "no such file")) {
             try reader.read(path: directory.path("none"))
         }
