@@ -15,7 +15,7 @@ struct BayshBench {
         CallLineBench.self,
         AgentBaySection.self,
         MCPStdioBench.self,
-        CompletionSection.self,
+        CompletionBench.self,
         TranscriptBench.self,
     ] }
 
@@ -34,13 +34,5 @@ enum AgentBaySection: BenchSection {
     static let title = "agentbay"
     static func run() async throws {
         for line in try await AgentBayBench.run() { print(line) }
-    }
-}
-
-/// Completion and hint latency per keystroke for 10,000 tools with 50-property schemas.
-enum CompletionSection: BenchSection {
-    static let title = "completion"
-    static func run() async throws {
-        CompletionBench.run()
     }
 }

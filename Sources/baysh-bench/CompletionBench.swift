@@ -3,8 +3,10 @@ import MCP
 
 /// Completion and hint latency per keystroke for a 10,000-tool list whose tools have 50-property schemas (the
 /// target is p99 under 1 ms).
-enum CompletionBench {
-    static func run() {
+enum CompletionBench: BenchSection {
+    static let title = "completion"
+
+    static func run() async throws {
         let tools = makeTools()
         let index = ToolIndex(tools)
         var random = SplitMix(seed: 42)

@@ -46,7 +46,9 @@ extension MetaCommand {
             """,
         completion: .words([OutputFormat.allCases.map(\.rawValue)])
     ) { shell, invocation in
-        guard let word = invocation.arguments.first else { return .lines("format is \(shell.settings.format.rawValue)") }
+        guard let word = invocation.arguments.first else {
+            return .lines("format is \(shell.settings.format.rawValue)")
+        }
         guard let format = OutputFormat(rawValue: word) else {
             return .failure("unknown format '\(word)': use text, json or raw")
         }

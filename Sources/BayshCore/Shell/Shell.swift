@@ -76,7 +76,8 @@ public final class Shell {
         self.observer = observer
         self.outputFolder = OutputFolder(sessionId: session.sessionId, paths: options.statePaths)
         self.interrupts = options.interrupts
-        let historyURL = options.historyEnabled ? options.statePaths.historyFile(target: session.descriptor.target) : nil
+        let target = session.descriptor.target
+        let historyURL = options.historyEnabled ? options.statePaths.historyFile(target: target) : nil
         self.history = HistoryFile(url: historyURL, limit: options.historySize) { message in
             writer.write(RenderedOutput(chunks: [.init(stream: .standardError, text: message + "\n", style: .warning)]))
         }

@@ -110,6 +110,14 @@ final class PseudoTerminal {
         }
     }
 
+    /// Waits until a `baysh local:xxxx> ` prompt shows after `text`, so what is typed next reaches the editor.
+    func waitForPrompt(after text: String = "", timeout: Duration = .seconds(10)) throws {
+        if !text.isEmpty { try waitFor(text + "baysh local:", timeout: timeout) } else {
+            try waitFor("baysh local:", timeout: timeout)
+        }
+        try waitFor("> ", timeout: timeout)
+    }
+
     /// Waits for the program to end and gives its exit status (128+N after signal N).
     func waitForExit(timeout: Duration = .seconds(10)) throws -> Int32 {
         let deadline = ContinuousClock.now + timeout
