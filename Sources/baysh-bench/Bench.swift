@@ -16,6 +16,7 @@ struct BayshBench {
         AgentBaySection.self,
         MCPStdioBench.self,
         CompletionBench.self,
+        TranscriptBench.self,
     ] }
 
     static func main() async throws {

@@ -136,7 +136,7 @@ extension MetaCommand {
     }
 
     /// `10-20` as (10, 20).
-    private static func rangeBounds(_ text: String) -> (lower: Int, upper: Int)? {
+    static func rangeBounds(_ text: String) -> (lower: Int, upper: Int)? {
         let parts = text.split(separator: "-", maxSplits: 1).map(String.init)
         guard parts.count == 2, let lower = Int(parts[0]), let upper = Int(parts[1]), lower >= 1 else { return nil }
         return (lower, upper)

@@ -122,6 +122,18 @@ public final class Shell {
         return anyFailed ? 1 : 0
     }
 
+    /// Runs `script` in place of reading lines (a transcript replay drives ``execute(_:)`` itself), then ends as
+    /// ``run(lines:)`` does. Gives `script`'s status, or at least 1 when ending (deleting the session) failed.
+    public func run(script: (Shell) async -> Int32) async -> Int32 {
+        interrupts.install(exitWhenUnhandled: true)
+        await loadTools()
+        let status = await script(self)
+        // Failed lines inside the script are the script's to judge; only the ending is counted here.
+        anyFailed = false
+        await finish()
+        return anyFailed ? max(status, 1) : status
+    }
+
     /// One entry: a line, plus continuation lines while a quote or bracket is open. Nil at end of input; "" when
     /// Ctrl-C abandoned it.
     private func readEntry() async -> String? {
