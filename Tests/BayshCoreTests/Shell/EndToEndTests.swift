@@ -102,11 +102,11 @@ struct EndToEndTests {
         // The shell tool is destructive, so baysh asks first.
         try terminal.waitFor("Call it? [y/N]")
         terminal.type("y\r")
-        try terminal.waitFor("(Ctrl-C cancels)", timeout: .seconds(5))
+        try terminal.waitFor("(Ctrl-C cancels)", timeout: .seconds(20))
         let pressed = ContinuousClock.now
         terminal.type("\u{3}")
-        try terminal.waitFor("shell cancelled", timeout: .seconds(5))
-        #expect(ContinuousClock.now - pressed < .seconds(5))
+        try terminal.waitFor("shell cancelled", timeout: .seconds(15))
+        #expect(ContinuousClock.now - pressed < .seconds(15))
         try terminal.waitForPrompt()
         terminal.type("shell command=\"echo still-here\"\r")
         try terminal.waitFor("Call it? [y/N]")
