@@ -32,15 +32,10 @@ public struct AgentBayRetryPolicy: Sendable, Equatable {
         "GetContextInfo",
     ]
 
-    /// The wait before attempt `attempt + 1`: exponential, with "equal jitter" (half fixed, half random) so many
-    /// clients throttled at once do not come back in step.
+    /// The wait before attempt `attempt + 1`: exponential with jitter (see ``RetryBackoff``).
     public func delay(afterAttempt attempt: Int, using generator: inout some RandomNumberGenerator) -> Duration {
-        let exponent = min(max(attempt - 1, 0), 20)
-        let full = min(baseDelay * (1 << exponent), maxDelay)
-        let half = full / 2
-        let jitterNanoseconds = Int64(half.seconds * 1e9)
-        guard jitterNanoseconds > 0 else { return full }
-        return half + .nanoseconds(Int64.random(in: 0...jitterNanoseconds, using: &generator))
+        RetryBackoff(maxAttempts: maxAttempts, baseDelay: baseDelay, maxDelay: maxDelay)
+            .delay(afterAttempt: attempt, using: &generator)
     }
 
     /// Whether an API error answer is worth another attempt of a read-only action.

@@ -17,6 +17,9 @@ final class MCPConnection: Sendable {
     /// What a stdio server's output reader holds (nil over HTTP, where each answer has its own request).
     private let progress: ReadProgress?
 
+    /// Over streamable HTTP a call's answer comes back inside the POST that sent it (see ``ResponseRouter``).
+    var answersArriveDuringSend: Bool { transport is StreamableHTTPTransport }
+
     /// The reason the connection is unusable, or nil while it works.
     var brokenReason: SessionError? { breakage.reason }
 

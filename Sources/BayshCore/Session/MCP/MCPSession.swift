@@ -133,7 +133,9 @@ public final class MCPSession: Session {
                     Task { try? await client.cancelRequest(id, reason: "\(operation): the caller gave up") }
                 }
             ) {
-                try await router.response(to: id) { try await transport.send(request) }
+                try await router.response(to: id, answerArrivesDuringSend: connection.answersArriveDuringSend) {
+                    try await transport.send(request)
+                }
             }
             answer = try JSONDecoder().decode(CallAnswer.self, from: data)
         } catch {
