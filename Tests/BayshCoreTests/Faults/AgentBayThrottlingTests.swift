@@ -19,15 +19,25 @@ struct AgentBayThrottlingTests {
                 deletePolling: AgentBayFixture.quickDeletes, logger: Logger(label: "test.throttling"))
             fixture.fake.faults = FakeFaults(actions: ["CallMcpTool"], throttleRate: 0.2, throttleStatus: 400)
             let count = 1000
-            var failures: [String] = []
-            for index in 0..<count {
-                let marker = String(format: "call-%04d", index)
-                do {
-                    let result = try await session.callTool(name: "echo", arguments: ["text": .string(marker)])
-                    if result.text != marker { failures.append("\(marker): answered '\(result.text)'") }
-                } catch {
-                    failures.append("\(marker): \(error)")
+            let lanes = 4
+            // A few calls in flight at once, as a shell with background work would have.
+            let failures = await withTaskGroup(of: [String].self) { group in
+                for lane in 0..<lanes {
+                    group.addTask {
+                        var failures: [String] = []
+                        for index in stride(from: lane, to: count, by: lanes) {
+                            let marker = String(format: "call-%04d", index)
+                            do {
+                                let result = try await session.callTool(name: "echo", arguments: ["text": .string(marker)])
+                                if result.text != marker { failures.append("\(marker): answered '\(result.text)'") }
+                            } catch {
+                                failures.append("\(marker): \(error)")
+                            }
+                        }
+                        return failures
+                    }
                 }
+                return await group.reduce(into: []) { $0 += $1 }
             }
             #expect(failures.isEmpty, "\(failures.prefix(5))")
             let requests = fixture.fake.requests("CallMcpTool")

@@ -62,6 +62,19 @@ struct HTTPServerFaultTests {
         }
     }
 
+    @Test("only requests that change nothing are repeatable after a busy answer")
+    func repeatableRequests() {
+        func message(_ text: String) -> Data { Data(text.utf8) }
+        #expect(StreamableHTTPTransport.isRepeatable(message(#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{}}"#)))
+        #expect(StreamableHTTPTransport.isRepeatable(message(#"{"jsonrpc":"2.0","id":"a","method":"tools/list"}"#)))
+        #expect(StreamableHTTPTransport.isRepeatable(message(#"{"jsonrpc":"2.0","method":"notifications/initialized"}"#)))
+        #expect(!StreamableHTTPTransport.isRepeatable(message(#"{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{}}"#)))
+        // A batch, an answer to the server's own request, and something unreadable: not sent again.
+        #expect(!StreamableHTTPTransport.isRepeatable(message(#"[{"jsonrpc":"2.0","id":3,"method":"tools/list"}]"#)))
+        #expect(!StreamableHTTPTransport.isRepeatable(message(#"{"jsonrpc":"2.0","id":0,"result":{}}"#)))
+        #expect(!StreamableHTTPTransport.isRepeatable(message("not json")))
+    }
+
     @Test("an SSE answer dribbled one byte every 20 ms is assembled whole")
     func trickledAnswer() async throws {
         try await withFaultyServer("/trickle?ms=20") { session async throws in
