@@ -15,6 +15,8 @@ struct BayshBench {
         CallLineBench.self,
         AgentBaySection.self,
         MCPStdioBench.self,
+        CompletionBench.self,
+        TranscriptBench.self,
     ] }
 
     static func main() async throws {

@@ -13,6 +13,9 @@ import Foundation
 /// - `--exit-at-start N`: writes two stderr lines and exits with status N before reading anything.
 /// - `--garbage-at-start`: writes a line that is not JSON to stdout first.
 /// - `--mute`: reads requests but never answers.
+///
+/// `--local` serves a fresh local session instead (under `$XDG_DATA_HOME`), as `baysh serve` would: the transcript
+/// benchmark replays against it over stdio.
 @main
 struct TestServer {
     static func main() async throws {
@@ -27,6 +30,12 @@ struct TestServer {
         }
         if arguments.contains("--mute") {
             while FileHandle.standardInput.availableData.count > 0 {}
+            return
+        }
+        if arguments.contains("--local") {
+            let session = try LocalSession.create()
+            try await SessionServer.run(session: session, name: "local")
+            try await session.delete(syncContext: false)
             return
         }
         try await SessionServer.run(

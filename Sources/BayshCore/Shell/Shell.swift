@@ -1,0 +1,408 @@
+import Dispatch
+import Foundation
+import MCP
+import Synchronization
+
+/// The interactive shell over one ``Session``. Every line goes through the same pipeline:
+///
+/// ```
+/// read line ─▶ CallLine.parse ─▶ ArgumentResolver (the tool's schema) ─▶ confirm if destructive
+///     ─▶ Session.callTool (Ctrl-C cancels, spinner) ─▶ ResultRenderer ─▶ print ─▶ ShellObserver
+/// ```
+///
+/// Lines starting with `:` are ``MetaCommand``s instead. The shell is driven by one task (``run()`` or
+/// ``run(lines:)``); it is not shared between tasks.
+public final class Shell {
+    /// How a shell starts.
+    public struct Options: Sendable {
+        public var settings: ShellSettings
+        /// `--history-size`.
+        public var historySize: Int
+        /// False for `--no-history`: history is kept in memory only.
+        public var historyEnabled: Bool
+        /// Where history files and output folders live.
+        public var statePaths: StatePaths
+        /// Where Ctrl-C comes from (SIGINT; tests hand in their own).
+        public var interrupts: InterruptSignal
+
+        public init(
+            settings: ShellSettings = ShellSettings(), historySize: Int = 1000, historyEnabled: Bool = true,
+            statePaths: StatePaths = StatePaths(), interrupts: InterruptSignal = .shared
+        ) {
+            self.interrupts = interrupts
+            self.settings = settings
+            self.historySize = historySize
+            self.historyEnabled = historyEnabled
+            self.statePaths = statePaths
+        }
+    }
+
+    /// The session every call goes to.
+    public let session: any Session
+    /// The settings `:format`, `:timing`, `:set`, `:timeout` and `:keep` change.
+    public var settings: ShellSettings {
+        didSet { configureEditor() }
+    }
+    /// The tool list as last fetched (empty, with ``toolsKnown`` false, when listing failed).
+    public private(set) var tools: ToolIndex = .empty
+    /// Whether the tool list was fetched; when not, calls are sent without schema checks.
+    public private(set) var toolsKnown = false
+    /// The persistent history of this target.
+    public let history: HistoryFile
+    /// Told about every line run (the transcript recorder).
+    public var observer: (any ShellObserver)?
+    /// Every meta command, built-in and registered.
+    public private(set) var metaCommands: [MetaCommand] = MetaCommand.builtIn
+
+    let editor: any LineEditor
+    let writer: TerminalWriter
+    let outputFolder: OutputFolder
+    let interrupts: InterruptSignal
+    private let editorQueue = DispatchQueue(label: "baysh.editor")
+    private let liveTools = LiveToolIndex()
+    private var quitRequested = false
+    /// Set by `:delete`: the session is gone, so exiting neither deletes nor closes it again.
+    private var sessionEnded = false
+    private var anyFailed = false
+
+    public init(
+        session: any Session, editor: any LineEditor, writer: TerminalWriter = .standard(),
+        options: Options = Options(), observer: (any ShellObserver)? = nil
+    ) {
+        self.session = session
+        self.editor = editor
+        self.writer = writer
+        self.settings = options.settings
+        self.observer = observer
+        self.outputFolder = OutputFolder(sessionId: session.sessionId, paths: options.statePaths)
+        self.interrupts = options.interrupts
+        let target = session.descriptor.target
+        let historyURL = options.historyEnabled ? options.statePaths.historyFile(target: target) : nil
+        self.history = HistoryFile(url: historyURL, limit: options.historySize) { message in
+            writer.write(RenderedOutput(chunks: [.init(stream: .standardError, text: message + "\n", style: .warning)]))
+        }
+    }
+
+    /// Adds a meta command (or replaces the one with the same name).
+    public func register(_ command: MetaCommand) {
+        metaCommands.removeAll { $0.name == command.name }
+        metaCommands.append(command)
+        configureEditor()
+    }
+
+    // MARK: - The loop
+
+    /// Reads and runs lines until `:quit`, `:delete` or end of input, then deletes a session baysh created
+    /// (unless kept) or lets go of it. Gives the exit status: for a script, 1 when any line failed.
+    public func run() async -> Int32 {
+        interrupts.install(exitWhenUnhandled: !editor.isInteractive)
+        if editor.isInteractive {
+            for line in history.load() { editor.addHistory(line) }
+        }
+        await loadTools()
+        configureEditor()
+        if editor.isInteractive { writer.write(banner()) }
+        while !quitRequested, let line = await readEntry() {
+            guard !line.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { continue }
+            if editor.isInteractive, history.record(line) { editor.addHistory(line) }
+            await execute(line)
+        }
+        await finish()
+        return editor.isInteractive || !anyFailed ? 0 : 1
+    }
+
+    /// Runs `lines` one after another (`baysh -c`), then ends as ``run()`` does. Gives 1 when any line failed.
+    public func run(lines: [String]) async -> Int32 {
+        interrupts.install(exitWhenUnhandled: true)
+        await loadTools()
+        for line in lines where !quitRequested {
+            await execute(line)
+        }
+        await finish()
+        return anyFailed ? 1 : 0
+    }
+
+    /// Runs `script` in place of reading lines (a transcript replay drives ``execute(_:)`` itself), then ends as
+    /// ``run(lines:)`` does. Gives `script`'s status, or at least 1 when ending (deleting the session) failed.
+    public func run(script: (Shell) async -> Int32) async -> Int32 {
+        interrupts.install(exitWhenUnhandled: true)
+        await loadTools()
+        let status = await script(self)
+        // Failed lines inside the script are the script's to judge; only the ending is counted here.
+        anyFailed = false
+        await finish()
+        return anyFailed ? max(status, 1) : status
+    }
+
+    /// One entry: a line, plus continuation lines while a quote or bracket is open. Nil at end of input; "" when
+    /// Ctrl-C abandoned it.
+    private func readEntry() async -> String? {
+        var text: String
+        switch await read(prompt: prompt) {
+        case .endOfInput:
+            if editor.isInteractive { TerminalText.write("\n", to: STDOUT_FILENO) }
+            return nil
+        case .interrupted: return ""
+        case .line(let line): text = line
+        }
+        while CallLine.needsContinuation(text) {
+            switch await read(prompt: continuationPrompt) {
+            case .line(let more): text += "\n" + more
+            case .interrupted: return ""
+            // The parser then reports the quote left open.
+            case .endOfInput: return text
+            }
+        }
+        return text
+    }
+
+    /// `baysh local:3f2a> `.
+    var prompt: String { "baysh \(session.descriptor.promptName)> " }
+
+    /// `...> ` right-aligned under the prompt.
+    var continuationPrompt: String {
+        String(repeating: " ", count: max(TerminalText.width(of: prompt) - 5, 0)) + "...> "
+    }
+
+    /// Reads on the editor's own queue, since libedit blocks its thread until a line is entered.
+    func read(prompt: String) async -> LineInput {
+        let editor = self.editor
+        return await withCheckedContinuation { continuation in
+            editorQueue.async { continuation.resume(returning: editor.readLine(prompt: prompt)) }
+        }
+    }
+
+    // MARK: - One line
+
+    /// Runs one line (a call or a meta command), prints its output, tells the observer, and gives the outcome.
+    @discardableResult
+    public func execute(_ line: String) async -> CommandOutcome {
+        let started = ContinuousClock.now
+        let text = line.drop(while: \.isWhitespace)
+        let outcome: CommandOutcome
+        let kind: ShellRecord.Kind
+        var error: String?
+        if text.hasPrefix(":") {
+            (outcome, kind) = await runMeta(text.dropFirst())
+        } else {
+            (outcome, kind, error) = await runCall(line)
+        }
+        writer.write(outcome.output)
+        if outcome.failed { anyFailed = true }
+        await observer?.shellDidRun(ShellRecord(
+            line: line, kind: kind, output: outcome.output, failed: outcome.failed, error: error,
+            elapsed: ContinuousClock.now - started))
+        return outcome
+    }
+
+    /// The pipeline for a call line. The third value is the error of a call that got no result.
+    private func runCall(_ line: String) async -> (CommandOutcome, ShellRecord.Kind, String?) {
+        // 1. Parse the line and type its arguments by the tool's schema.
+        let call: ResolvedCall
+        do {
+            call = try resolve(line)
+        } catch {
+            return (CommandOutcome(output: DiagnosticText.render(error.diagnostics, line: line), failed: true),
+                .refused, nil)
+        }
+        var output = DiagnosticText.render(call.warnings, line: line, asWarnings: true)
+
+        // 2. Ask before a destructive tool, when someone is there to answer.
+        if let tool = tools.tool(named: call.tool), tool.needsConfirmation, editor.isInteractive,
+            !settings.assumeYes
+        {
+            guard await confirm(tool) else {
+                output.errorLine("not called", style: .dim)
+                return (CommandOutcome(output: output), .refused, nil)
+            }
+        }
+
+        // 3. Call it: Ctrl-C cancels, a spinner shows after half a second.
+        let options = settings.callOptions
+        let outcome = await request(label: call.tool) { session in
+            try await session.callTool(name: call.tool, arguments: call.arguments, options: options)
+        }
+
+        // 4. Render the result.
+        switch outcome {
+        case .failure(let failure):
+            output.errorLine(failure.message)
+            let kind = ShellRecord.Kind.call(tool: call.tool, arguments: call.arguments, result: nil)
+            return (CommandOutcome(output: output, failed: true), kind, failure.message)
+        case .success(let (result, elapsed)):
+            let renderer = ResultRenderer(
+                format: settings.format,
+                truncation: TerminalText.isTerminal(STDOUT_FILENO) ? TruncationLimits() : nil,
+                outputFolder: outputFolder)
+            let rendered = renderer.render(result, tool: call.tool)
+            output.append(rendered.output)
+            if settings.showTiming {
+                output.errorLine("took \((result.elapsed > .zero ? result.elapsed : elapsed).shortText)", style: .dim)
+            }
+            let kind = ShellRecord.Kind.call(tool: call.tool, arguments: call.arguments, result: result)
+            return (CommandOutcome(output: output, failed: rendered.failed), kind, nil)
+        }
+    }
+
+    /// The arguments `line` would send: parsed, typed by the tool's schema and validated. Unknown tools get a
+    /// did-you-mean; when the tool list could not be fetched, values are typed by their look alone.
+    public func resolve(_ line: String) throws(CallLineError) -> ResolvedCall {
+        let call = try CallLine.parse(line)
+        guard toolsKnown else { return try ArgumentResolver(schema: nil).resolve(call) }
+        guard let tool = tools.tool(named: call.tool) else {
+            throw CallLineError(diagnostics: [
+                CallLineDiagnostic.unknownTool(call.tool, column: call.toolColumn, tools: tools.names)
+            ])
+        }
+        return try ArgumentResolver(schema: tool.inputSchema).resolve(call)
+    }
+
+    private func confirm(_ tool: ToolInfo) async -> Bool {
+        let question = "\(tool.name) is marked destructive: it may change or delete things. Call it? [y/N] "
+        guard case .line(let answer) = await read(prompt: question) else { return false }
+        return ["y", "yes"].contains(answer.trimmingCharacters(in: .whitespaces).lowercased())
+    }
+
+    // MARK: - Meta commands
+
+    private func runMeta(_ text: Substring) async -> (CommandOutcome, ShellRecord.Kind) {
+        let name = String(text.prefix { !$0.isWhitespace })
+        let rest = String(text.dropFirst(name.count).drop(while: \.isWhitespace))
+        guard let command = metaCommands.first(where: { $0.name == name || $0.aliases.contains(name) }) else {
+            var message = "unknown command ':\(name)'"
+            if let suggestion = Suggestion.closest(to: name, among: metaCommands.map(\.name)) {
+                message += "; did you mean ':\(suggestion)'?"
+            }
+            return (.failure(message + " (:help lists the commands)"), .refused)
+        }
+        let arguments = CallLineTokenizer.tokenize(rest).tokens.map(\.text)
+        let outcome = await command.run(self, MetaCommand.Invocation(arguments: arguments, rest: rest))
+        return (outcome, .meta(name: command.name))
+    }
+
+    /// Why a session request gave no answer, in words.
+    public struct RequestFailure: Error, Sendable {
+        public var message: String
+    }
+
+    /// Runs one request to the session so that Ctrl-C cancels it, with a spinner after half a second. Gives the
+    /// answer and how long it took, or the reason there is none.
+    public func request<T: Sendable>(
+        label: String, _ operation: @escaping @Sendable (any Session) async throws -> T
+    ) async -> Result<(T, Duration), RequestFailure> {
+        let spinner = Spinner.start(
+            label, enabled: editor.isInteractive && TerminalText.isTerminal(STDERR_FILENO))
+        let writer = self.writer
+        let session = self.session
+        let started = ContinuousClock.now
+        let outcome = await InterruptibleOperation<T>(interrupts: interrupts).run(onCancel: {
+            spinner.stop()
+            writer.write(RenderedOutput(chunks: [
+                .init(stream: .standardError, text: "cancelling… (Ctrl-C again to stop waiting)\n", style: .dim)
+            ]))
+        }) {
+            try await operation(session)
+        }
+        spinner.stop()
+        switch outcome {
+        case .abandoned:
+            return .failure(RequestFailure(message: "\(label): stopped waiting; the session is still open"))
+        case .finished(.success(let value)):
+            return .success((value, ContinuousClock.now - started))
+        case .finished(.failure(let error)):
+            if error is CancellationError { return .failure(RequestFailure(message: "\(label) cancelled")) }
+            return .failure(RequestFailure(message: Redactor.shared.redact("\(error)")))
+        }
+    }
+
+    // MARK: - Tools, editor, exit
+
+    /// Fetches the tool list (from the session's cache unless `refresh`) and indexes it for completion.
+    @discardableResult
+    func loadTools(refresh: Bool = false) async -> Result<Int, RequestFailure> {
+        let result = await request(label: "list tools") { try await $0.listTools(imageId: nil, refresh: refresh) }
+        switch result {
+        case .success(let (list, _)):
+            tools = ToolIndex(list)
+            toolsKnown = true
+            liveTools.set(tools)
+            return .success(list.count)
+        case .failure(let failure):
+            if !toolsKnown {
+                writer.write(RenderedOutput(chunks: [.init(
+                    stream: .standardError,
+                    text: "could not list tools: \(failure.message)\ncalls are sent unchecked; try :refresh\n",
+                    style: .warning)]))
+            }
+            return .failure(failure)
+        }
+    }
+
+    /// Hands the editor the completion and hint providers (which read the tool index on every keystroke).
+    private func configureEditor() {
+        let liveTools = self.liveTools
+        let entries = metaCommands.map(\.entry)
+        editor.setCompletion { line, cursor in
+            Completer.complete(line: line, cursor: cursor, tools: liveTools.get(), metaCommands: entries)
+        }
+        if settings.hints {
+            editor.setHints { line in Hinter.hint(line: line, tools: liveTools.get()) }
+        } else {
+            editor.setHints(nil)
+        }
+    }
+
+    private func banner() -> RenderedOutput {
+        var output = RenderedOutput()
+        let count = toolsKnown ? "\(tools.tools.count) tools" : "tools unknown"
+        let fate = session.ownership == .created
+            ? (settings.keepSession ? "created, kept on exit" : "created, deleted on exit unless :keep")
+            : "attached"
+        output.errorLine(
+            "baysh \(BayshVersion.current) · \(session.descriptor.promptName) (\(fate)) · \(count)\n"
+                + "Tab completes, :help lists commands, Ctrl-D exits", style: .dim)
+        return output
+    }
+
+    /// Stops reading after the current line.
+    public func requestQuit() {
+        quitRequested = true
+    }
+
+    /// Records that the session was deleted (`:delete`), so exiting does not touch it again.
+    func sessionWasDeleted() {
+        sessionEnded = true
+        quitRequested = true
+    }
+
+    /// Deletes a session baysh created (unless kept) or lets go of an attached one.
+    private func finish() async {
+        await observer?.shellWillExit()
+        guard !sessionEnded else { return }
+        var output = RenderedOutput()
+        let id = session.sessionId
+        if session.ownership == .created, !settings.keepSession {
+            switch await request(label: "delete session", { try await $0.delete(syncContext: false) }) {
+            case .success:
+                if editor.isInteractive { output.errorLine("deleted session \(id)", style: .dim) }
+            case .failure(let failure):
+                anyFailed = true
+                output.errorLine("could not delete session \(id): \(failure.message)")
+            }
+        } else {
+            await session.close()
+            if session.ownership == .created, editor.isInteractive {
+                let attach = session.descriptor.backend == .mcp ? "" : "; attach again with: baysh --session-id \(id)"
+                output.errorLine("kept session \(id)" + attach, style: .dim)
+            }
+        }
+        writer.write(output)
+    }
+}
+
+/// The tool index the editor's providers read from the editor thread while the shell may replace it.
+private final class LiveToolIndex: Sendable {
+    private let index = Mutex(ToolIndex.empty)
+    func get() -> ToolIndex { index.withLock { $0 } }
+    func set(_ new: ToolIndex) { index.withLock { $0 = new } }
+}

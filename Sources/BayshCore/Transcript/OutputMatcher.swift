@@ -1,0 +1,76 @@
+/// Compares recorded output with what a replayed command printed, with doctest's ELLIPSIS:
+///
+/// ```
+/// session local:...             ← `...` inside a line matches any text within that line
+/// ...                           ← a line holding only `...` matches any number of lines (none too)
+/// ! tool 'nope' not found...    ← an error line matches an error line only
+/// ```
+///
+/// Trailing spaces and tabs on a line, and blank lines at the end, are not significant (editors strip them).
+public enum OutputMatcher {
+    /// The marker, within a line or alone on one.
+    public static let ellipsis = "..."
+
+    /// Whether `actual` fits the `expected` pattern.
+    public static func matches(expected: [OutputLine], actual: [OutputLine]) -> Bool {
+        let pattern = OutputLine.trimmingTrailingBlankLines(expected)
+        let lines = OutputLine.trimmingTrailingBlankLines(actual)
+        // Wildcard matching with backtracking to the last line-ellipsis: matching each run between two of them at
+        // its leftmost place leaves the most room for the rest, so one backtrack point is enough.
+        var p = 0
+        var a = 0
+        var lastEllipsis: Int?
+        var resumeAt = 0
+        while a < lines.count {
+            if p < pattern.count, isLineEllipsis(pattern[p]) {
+                lastEllipsis = p
+                resumeAt = a
+                p += 1
+            } else if p < pattern.count, lineMatches(pattern[p], lines[a]) {
+                p += 1
+                a += 1
+            } else if let star = lastEllipsis {
+                p = star + 1
+                resumeAt += 1
+                a = resumeAt
+            } else {
+                return false
+            }
+        }
+        while p < pattern.count, isLineEllipsis(pattern[p]) { p += 1 }
+        return p == pattern.count
+    }
+
+    /// A non-error line holding only `...`.
+    static func isLineEllipsis(_ line: OutputLine) -> Bool {
+        !line.isError && trimmed(line.text) == ellipsis[...]
+    }
+
+    /// One pattern line against one printed line: same stream, and the text fits with `...` inside it.
+    static func lineMatches(_ pattern: OutputLine, _ line: OutputLine) -> Bool {
+        pattern.isError == line.isError && textMatches(trimmed(pattern.text), trimmed(line.text))
+    }
+
+    /// `text` fits `pattern`, where each `...` in `pattern` stands for any text.
+    static func textMatches(_ pattern: Substring, _ text: Substring) -> Bool {
+        let parts = pattern.split(separator: ellipsis, omittingEmptySubsequences: false)
+        guard parts.count > 1 else { return pattern == text }
+        guard text.hasPrefix(parts[0]) else { return false }
+        var rest = text.dropFirst(parts[0].count)
+        for part in parts.dropFirst().dropLast() where !part.isEmpty {
+            guard let found = rest.firstRange(of: part) else { return false }
+            rest = rest[found.upperBound...]
+        }
+        return rest.hasSuffix(parts[parts.count - 1])
+    }
+
+    private static func trimmed(_ text: String) -> Substring {
+        var end = text.endIndex
+        while end > text.startIndex {
+            let before = text.index(before: end)
+            guard text[before] == " " || text[before] == "\t" else { break }
+            end = before
+        }
+        return text[..<end]
+    }
+}

@@ -1,0 +1,76 @@
+/// The line syntax of a transcript (format v1). Each marker is its character alone or followed by a space:
+///
+/// ```
+/// # comment, or a header field: # backend: local
+/// > write_file path=a.txt content="one     ← command line
+/// . two"                                  ← continuation of the command above
+/// wrote 7 bytes                           ← output line, as printed
+/// ! path '../x' is refused: ...           ← error line (printed to stderr)
+/// | # a printed line that starts with #   ← escaped output line: the text after `| ` is taken literally
+/// ```
+enum TranscriptSyntax {
+    static let versionTitle = "# baysh transcript v"
+
+    /// The line's kind and its text after the marker.
+    enum Line: Equatable {
+        /// `> read_file path=a.txt`
+        case command(String)
+        /// `. rest of the command` (or `.` for an empty line of it)
+        case continuation(String)
+        /// `# anything`
+        case comment(String)
+        /// `! error text`
+        case error(String)
+        /// `| literal output`
+        case escaped(String)
+        /// An empty or all-blank line.
+        case blank
+        /// Any other line: output as printed.
+        case text(String)
+    }
+
+    static func classify(_ line: String) -> Line {
+        guard let first = line.unicodeScalars.first else { return .blank }
+        switch first {
+        case "#": return .comment(String(line.dropFirst()))
+        case ">": if let rest = marked(line) { return .command(rest) }
+        case ".": if let rest = marked(line) { return .continuation(rest) }
+        case "!": if let rest = marked(line) { return .error(rest) }
+        case "|": if let rest = marked(line) { return .escaped(rest) }
+        default: break
+        }
+        return line.allSatisfy(\.isWhitespace) ? .blank : .text(line)
+    }
+
+    /// The text after a one-character marker when the line is the marker alone or the marker and a space.
+    private static func marked(_ line: String) -> String? {
+        let scalars = line.unicodeScalars
+        if scalars.count == 1 { return "" }
+        let second = scalars.index(after: scalars.startIndex)
+        guard scalars[second] == " " else { return nil }
+        return String(scalars[scalars.index(after: second)...])
+    }
+
+    /// The command as `> first` and `. next` lines; `first` and `. next` in a bare transcript.
+    static func commandLines(_ command: String, bare: Bool = false) -> [String] {
+        let lines = command.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        return lines.enumerated().map { index, line in
+            index > 0 ? marker(".", line) : bare ? line : marker(">", line)
+        }
+    }
+
+    /// An output line as written: escaped with `| ` when it would otherwise read as another kind of line.
+    static func outputLine(_ line: OutputLine) -> String {
+        if line.isError { return errorLine(line.text) }
+        switch classify(line.text) {
+        case .text, .blank: return line.text
+        default: return marker("|", line.text)
+        }
+    }
+
+    static func errorLine(_ text: String) -> String { marker("!", text) }
+
+    private static func marker(_ mark: String, _ text: String) -> String {
+        text.isEmpty ? mark : mark + " " + text
+    }
+}

@@ -1,0 +1,119 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+import Foundation
+import Synchronization
+
+/// Records a session into a transcript file as it happens.
+///
+/// Each entry (command and output) goes to the file in one `write(2)` the moment it completes, with no buffer in
+/// between, so a crash or kill -9 loses nothing completed and never leaves half an entry behind. Everything written
+/// passes through ``Redactor/shared``: secrets reach the file masked. When a write fails (disk full, read-only file
+/// system) ``append(_:)`` reports it once and recording stops; the caller prints the warning and goes on.
+public final class TranscriptWriter: Sendable {
+    /// The file being written.
+    public let path: String
+    private let state: Mutex<State>
+
+    private struct State {
+        var descriptor: Int32
+        var stopped: Bool
+    }
+
+    /// Creates (or empties) the file at `path` and writes `header`.
+    public init(path: String, header: TranscriptHeader) throws(TranscriptError) {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw .cannotRecord(path: path, reason: Self.reason(errno)) }
+        self.path = path
+        self.state = Mutex(State(descriptor: descriptor, stopped: false))
+        if let failure = Self.write(header.text, to: descriptor) {
+            close()
+            throw .cannotRecord(path: path, reason: failure)
+        }
+    }
+
+    /// Records on an already open file; for tests that need a descriptor which fails to write.
+    init(descriptor: Int32, path: String) {
+        self.path = path
+        self.state = Mutex(State(descriptor: descriptor, stopped: false))
+    }
+
+    deinit { close() }
+
+    /// False once recording has stopped, by ``close()`` or a failed write.
+    public var isRecording: Bool { state.withLock { !$0.stopped } }
+
+    /// Writes one entry. Returns an error only for the first failed write; from then on entries are dropped and
+    /// nil is returned, so the user sees one warning.
+    public func append(_ entry: TranscriptEntry) -> TranscriptError? {
+        let text = Self.text(of: entry)
+        return state.withLock { state -> TranscriptError? in
+            guard !state.stopped else { return nil }
+            guard let failure = Self.write(text, to: state.descriptor) else { return nil }
+            state.stopped = true
+            systemClose(state.descriptor)
+            return .recordingStopped(path: path, reason: failure)
+        }
+    }
+
+    /// Stops recording and closes the file. Safe to call twice.
+    public func close() {
+        state.withLock { state in
+            guard !state.stopped else { return }
+            state.stopped = true
+            systemClose(state.descriptor)
+        }
+    }
+
+    /// Writes `commands` as a bare transcript (commands only, no output) after `header`: what `:save` does with
+    /// history entries. Replaying it runs the commands; `--replay FILE --record OUT` turns it into a recorded one.
+    public static func save(commands: [String], header: TranscriptHeader, to path: String) throws(TranscriptError) {
+        let writer = try TranscriptWriter(path: path, header: header)
+        defer { writer.close() }
+        let text = commands.flatMap { TranscriptSyntax.commandLines($0, bare: true) }.map { $0 + "\n" }.joined()
+        if let failure = writer.state.withLock({ Self.write(Redactor.shared.redact(text), to: $0.descriptor) }) {
+            throw .cannotRecord(path: path, reason: failure)
+        }
+    }
+
+    /// The entry as file text: command lines, then output lines, masked.
+    static func text(of entry: TranscriptEntry) -> String {
+        var lines = TranscriptSyntax.commandLines(entry.command)
+        for line in OutputLine.trimmingTrailingBlankLines(entry.output ?? []) {
+            // A line given with breaks inside still becomes lines of its own, so it cannot fake a command line.
+            let parts = OutputLine.lines(of: line.text, isError: line.isError)
+            lines += (parts.isEmpty ? [line] : parts).map(TranscriptSyntax.outputLine)
+        }
+        return Redactor.shared.redact(lines.map { $0 + "\n" }.joined())
+    }
+
+    /// Writes all of `text`, retrying after signals and short writes; the failure's reason, or nil.
+    private static func write(_ text: String, to descriptor: Int32) -> String? {
+        var bytes = Array(text.utf8)
+        var offset = 0
+        while offset < bytes.count {
+            let count = bytes.withUnsafeMutableBytes { buffer in
+                systemWrite(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+            }
+            if count < 0 {
+                if errno == EINTR { continue }
+                return reason(errno)
+            }
+            offset += count
+        }
+        return nil
+    }
+
+    private static func reason(_ code: Int32) -> String { String(cString: strerror(code)) }
+}
+
+// At file scope `close` and `write` name the C functions, not the writer's methods.
+private func systemWrite(_ descriptor: Int32, _ bytes: UnsafeMutableRawPointer, _ count: Int) -> Int {
+    write(descriptor, bytes, count)
+}
+
+private func systemClose(_ descriptor: Int32) {
+    _ = close(descriptor)
+}

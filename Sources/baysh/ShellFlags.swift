@@ -1,0 +1,43 @@
+import ArgumentParser
+import BayshCore
+
+/// How the shell behaves: `-c` lines, confirmations, history, output format, timeouts.
+struct ShellFlags: ParsableArguments {
+    @Option(name: .customShort("c"), help: ArgumentHelp(
+        "Run this line and exit (repeatable); the exit status is 1 if any line failed.", valueName: "line"))
+    var commands: [String] = []
+
+    @Flag(help: "Call destructive tools without asking.")
+    var yes = false
+
+    @Flag(help: "Keep a session baysh created when it exits.")
+    var keep = false
+
+    @Option(name: .customLong("history-size"), help: ArgumentHelp("Lines of history kept per target.",
+        valueName: "n"))
+    var historySize = 1000
+
+    @Flag(name: .customLong("no-history"), help: "Do not read or write the history file.")
+    var noHistory = false
+
+    @Option(help: "How results are printed: text, json or raw.")
+    var format: OutputFormat = .text
+
+    @Option(name: .customLong("timeout-ms"), help: ArgumentHelp("How long a call may take.", valueName: "ms"))
+    var timeoutMs: Int?
+
+    func validate() throws {
+        if historySize < 1 { throw ValidationError("--history-size must be at least 1") }
+        if let timeoutMs, timeoutMs <= 0 { throw ValidationError("--timeout-ms must be a positive number of ms") }
+    }
+
+    func options() -> Shell.Options {
+        Shell.Options(
+            settings: ShellSettings(
+                format: format, readTimeout: timeoutMs.map { .milliseconds($0) }, keepSession: keep,
+                assumeYes: yes),
+            historySize: historySize, historyEnabled: !noHistory)
+    }
+}
+
+extension OutputFormat: ExpressibleByArgument {}
