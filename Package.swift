@@ -66,6 +66,11 @@ let package = Package(
             name: "baysh-fuzz",
             dependencies: ["BayshFuzzing", "CFuzzerDriver"]
         ),
+        // A stdio MCP server over a fixture session, for the MCP client tests and the benchmark.
+        .executableTarget(
+            name: "baysh-test-server",
+            dependencies: ["BayshCore", .product(name: "MCP", package: "swift-sdk")]
+        ),
         .testTarget(
             name: "BayshCoreTests",
             dependencies: [
@@ -74,7 +79,8 @@ let package = Package(
                 "BayshFuzzing",
                 .product(name: "MCP", package: "swift-sdk"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
-            ]
+            ],
+            exclude: ["MCP/Fixtures"]
         ),
     ],
     swiftLanguageModes: [.v6]

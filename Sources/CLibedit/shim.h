@@ -32,10 +32,13 @@ static inline int baysh_el_bind(EditLine *el, const char *key, const char *funct
     return el_set(el, EL_BIND, key, function, NULL);
 }
 static inline int baysh_el_set_getc(EditLine *el, baysh_getc_fn fn) { return el_set(el, EL_GETCFN, fn); }
-static inline int baysh_el_set_history(EditLine *el, History *history) {
-    return el_set(el, EL_HIST, history, history);
+static inline int baysh_el_set_history(EditLine *el, History *list) {
+    return el_set(el, EL_HIST, history, list);
 }
 static inline int baysh_el_refresh(EditLine *el) { return el_set(el, EL_REFRESH); }
+// EL_PREP_TERM: switch the terminal to edit (raw) mode now. el_gets prints its prompt before it switches, so keys
+// typed in between would otherwise meet a cooked terminal (echoed twice, and a Ctrl-D turned into a NUL byte).
+static inline int baysh_el_prepare_terminal(EditLine *el, int edit) { return el_set(el, EL_PREP_TERM, edit); }
 // `setty -d -isig`: in edit mode Ctrl-C arrives as a key (bound to a function) instead of raising SIGINT.
 static inline int baysh_el_edit_mode_without_isig(EditLine *el) {
     return el_set(el, EL_SETTY, "-d", "-isig", NULL);

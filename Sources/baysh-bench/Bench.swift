@@ -14,6 +14,9 @@ struct BayshBench {
     static var sections: [any BenchSection.Type] { [
         CallLineBench.self,
         AgentBaySection.self,
+        MCPStdioBench.self,
+        CompletionBench.self,
+        TranscriptBench.self,
     ] }
 
     static func main() async throws {

@@ -21,7 +21,24 @@ struct Baysh: AsyncParsableCommand {
     @OptionGroup(title: "Shell")
     var shell: ShellFlags
 
+    @OptionGroup(title: "Transcripts")
+    var transcript: TranscriptFlags
+
+    func validate() throws {
+        try transcript.validate(commands: shell.commands)
+    }
+
     mutating func run() async throws {
+        // Read the transcript first: a wrong path should not cost a session.
+        var replayed: Transcript?
+        if let path = transcript.replay {
+            do {
+                replayed = try TranscriptLauncher.load(path)
+            } catch {
+                FileHandle.standardError.write(Data("baysh: \(error)\n".utf8))
+                throw ExitCode(2)
+            }
+        }
         let opened: any Session
         do {
             opened = try await SessionOpener.open(session.request())
@@ -29,7 +46,9 @@ struct Baysh: AsyncParsableCommand {
             FileHandle.standardError.write(Data("baysh: \(error)\n".utf8))
             throw ExitCode(1)
         }
-        let status = await ShellLauncher.run(session: opened, commands: shell.commands, options: shell.options())
+        let status = await TranscriptLauncher.run(
+            session: opened, commands: shell.commands, options: shell.options(), request: transcript.request,
+            transcript: replayed)
         throw ExitCode(status)
     }
 }

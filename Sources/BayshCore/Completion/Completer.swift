@@ -92,10 +92,9 @@ private struct Context {
 
     private func toolNames(withPrefix prefix: String) -> [CompletionCandidate] {
         tools.positions(withPrefix: prefix).map { position in
-            let name = tools.tools[position].name
-            return CompletionCandidate(
-                insertion: ShellQuoting.word(name).text, display: name, detail: tools.summaries[position],
-                isComplete: true)
+            CompletionCandidate(
+                insertion: tools.insertions[position], display: tools.tools[position].name,
+                detail: tools.summaries[position], isComplete: true)
         }
     }
 

@@ -10,6 +10,8 @@ public final class ToolIndex: Sendable {
     public let tools: [ToolInfo]
     /// The first line of each tool's description, parallel to ``tools``, for completion lists.
     let summaries: [String]
+    /// Each name as Tab inserts it (quoted when it holds spaces or quotes), parallel to ``tools``.
+    let insertions: [String]
     private let positions: [String: Int]
     private let signatures = Mutex<[Int: ToolSignature]>([:])
 
@@ -22,6 +24,7 @@ public final class ToolIndex: Sendable {
             let line = tool.description.split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
             return TerminalText.truncated(line.trimmingCharacters(in: .whitespaces), toWidth: 72)
         }
+        self.insertions = self.tools.map { ShellQuoting.word($0.name).text }
         var positions: [String: Int] = [:]
         for (index, tool) in self.tools.enumerated() { positions[tool.name] = index }
         self.positions = positions

@@ -6,50 +6,55 @@ import Synchronization
 /// DispatchSource so nothing runs in a signal handler.
 ///
 /// While a line is edited libedit turns `isig` off and Ctrl-C is a key; at other times the terminal sends SIGINT,
-/// which lands here and goes to the handler set by ``whileHandling(_:run:)``. With no handler set, an interactive
-/// shell ignores it and a script stops with status 130, as shells do.
+/// which lands here and goes to the handler of the innermost ``whileHandling(_:run:)``. With no handler, an
+/// interactive shell ignores it and a script stops with status 130, as shells do.
 public final class InterruptSignal: Sendable {
-    /// The process's SIGINT, installed on first use.
+    /// The process's SIGINT.
     public static let shared = InterruptSignal()
 
     private let state = Mutex<State>(State())
 
     private struct State {
-        var handler: (@Sendable () -> Void)?
+        var handlers: [(id: UInt64, handler: @Sendable () -> Void)] = []
+        var nextId: UInt64 = 0
         var exitWhenUnhandled = false
         var source: DispatchSourceSignal?
     }
 
-    private init() {}
+    /// A dispatcher of its own; it hears SIGINT only once ``install(exitWhenUnhandled:)`` is called. Tests make
+    /// one and call ``interrupt()`` instead of signalling the whole test process.
+    public init() {}
 
-    /// Starts listening: SIGINT is ignored by default disposition and read from the DispatchSource instead.
-    /// `exitWhenUnhandled` makes a Ctrl-C with no handler end the process with status 130 (scripts).
+    /// Starts listening: SIGINT's default action is replaced by ignoring it, and a DispatchSource reads it
+    /// instead. `exitWhenUnhandled` makes a Ctrl-C with no handler end the process with status 130 (scripts).
     public func install(exitWhenUnhandled: Bool) {
         state.withLock { state in
             state.exitWhenUnhandled = exitWhenUnhandled
             guard state.source == nil else { return }
             signal(SIGINT, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
-            source.setEventHandler { @Sendable [weak self] in self?.deliver() }
+            source.setEventHandler { @Sendable [weak self] in self?.interrupt() }
             source.resume()
             state.source = source
         }
     }
 
-    /// Runs `body` with `handler` receiving every Ctrl-C until it returns.
+    /// Runs `body` with `handler` receiving every Ctrl-C until it returns (unless a nested call takes over).
     public func whileHandling<T>(
         _ handler: @escaping @Sendable () -> Void, run body: () async throws -> T
     ) async rethrows -> T {
-        let previous = state.withLock { state in
-            defer { state.handler = handler }
-            return state.handler
+        let id = state.withLock { state in
+            state.nextId += 1
+            state.handlers.append((state.nextId, handler))
+            return state.nextId
         }
-        defer { state.withLock { $0.handler = previous } }
+        defer { state.withLock { $0.handlers.removeAll { $0.id == id } } }
         return try await body()
     }
 
-    private func deliver() {
-        let (handler, exits) = state.withLock { ($0.handler, $0.exitWhenUnhandled) }
+    /// Delivers one Ctrl-C, as SIGINT does.
+    public func interrupt() {
+        let (handler, exits) = state.withLock { ($0.handlers.last?.handler, $0.exitWhenUnhandled) }
         if let handler {
             handler()
         } else if exits {

@@ -11,7 +11,7 @@ struct InterruptibleOperation<Value: Sendable>: Sendable {
         case abandoned
     }
 
-    var interrupts: InterruptSignal = .shared
+    var interrupts: InterruptSignal
     /// How long a cancelled operation may take to stop before the shell stops waiting.
     var graceAfterCancel: Duration = .seconds(5)
 

@@ -69,6 +69,7 @@ public final class LibeditLineEditor: LineEditor, @unchecked Sendable {
         interrupted = false
         allowResizeSignals()
         el_resize(editLine)
+        _ = baysh_el_prepare_terminal(editLine, 1)
         var count: Int32 = 0
         guard let raw = el_gets(editLine, &count), count > 0 else { return .endOfInput }
         if interrupted { return .interrupted }

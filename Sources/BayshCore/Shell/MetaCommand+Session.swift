@@ -44,7 +44,8 @@ extension MetaCommand {
         case .success(let (info, _)):
             var rows = info.fields.map { [$0.key + ":", $0.value] }
             if let requestId = info.requestId { rows.append(["request id:", requestId]) }
-            return rows.isEmpty ? .note("the session gave no facts") : .lines(TextTable.lines(rows).joined(separator: "\n"))
+            if rows.isEmpty { return .note("the session gave no facts") }
+            return .lines(TextTable.lines(rows).joined(separator: "\n"))
         case .failure(let failure):
             return .failure(failure.message)
         }

@@ -46,7 +46,9 @@ extension MetaCommand {
             """,
         completion: .words([OutputFormat.allCases.map(\.rawValue)])
     ) { shell, invocation in
-        guard let word = invocation.arguments.first else { return .lines("format is \(shell.settings.format.rawValue)") }
+        guard let word = invocation.arguments.first else {
+            return .lines("format is \(shell.settings.format.rawValue)")
+        }
         guard let format = OutputFormat(rawValue: word) else {
             return .failure("unknown format '\(word)': use text, json or raw")
         }
@@ -134,7 +136,7 @@ extension MetaCommand {
     }
 
     /// `10-20` as (10, 20).
-    private static func rangeBounds(_ text: String) -> (lower: Int, upper: Int)? {
+    static func rangeBounds(_ text: String) -> (lower: Int, upper: Int)? {
         let parts = text.split(separator: "-", maxSplits: 1).map(String.init)
         guard parts.count == 2, let lower = Int(parts[0]), let upper = Int(parts[1]), lower >= 1 else { return nil }
         return (lower, upper)

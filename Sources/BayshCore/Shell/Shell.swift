@@ -22,11 +22,14 @@ public final class Shell {
         public var historyEnabled: Bool
         /// Where history files and output folders live.
         public var statePaths: StatePaths
+        /// Where Ctrl-C comes from (SIGINT; tests hand in their own).
+        public var interrupts: InterruptSignal
 
         public init(
             settings: ShellSettings = ShellSettings(), historySize: Int = 1000, historyEnabled: Bool = true,
-            statePaths: StatePaths = StatePaths()
+            statePaths: StatePaths = StatePaths(), interrupts: InterruptSignal = .shared
         ) {
+            self.interrupts = interrupts
             self.settings = settings
             self.historySize = historySize
             self.historyEnabled = historyEnabled
@@ -54,6 +57,7 @@ public final class Shell {
     let editor: any LineEditor
     let writer: TerminalWriter
     let outputFolder: OutputFolder
+    let interrupts: InterruptSignal
     private let editorQueue = DispatchQueue(label: "baysh.editor")
     private let liveTools = LiveToolIndex()
     private var quitRequested = false
@@ -71,7 +75,9 @@ public final class Shell {
         self.settings = options.settings
         self.observer = observer
         self.outputFolder = OutputFolder(sessionId: session.sessionId, paths: options.statePaths)
-        let historyURL = options.historyEnabled ? options.statePaths.historyFile(target: session.descriptor.target) : nil
+        self.interrupts = options.interrupts
+        let target = session.descriptor.target
+        let historyURL = options.historyEnabled ? options.statePaths.historyFile(target: target) : nil
         self.history = HistoryFile(url: historyURL, limit: options.historySize) { message in
             writer.write(RenderedOutput(chunks: [.init(stream: .standardError, text: message + "\n", style: .warning)]))
         }
@@ -89,7 +95,7 @@ public final class Shell {
     /// Reads and runs lines until `:quit`, `:delete` or end of input, then deletes a session baysh created
     /// (unless kept) or lets go of it. Gives the exit status: for a script, 1 when any line failed.
     public func run() async -> Int32 {
-        InterruptSignal.shared.install(exitWhenUnhandled: !editor.isInteractive)
+        interrupts.install(exitWhenUnhandled: !editor.isInteractive)
         if editor.isInteractive {
             for line in history.load() { editor.addHistory(line) }
         }
@@ -107,13 +113,25 @@ public final class Shell {
 
     /// Runs `lines` one after another (`baysh -c`), then ends as ``run()`` does. Gives 1 when any line failed.
     public func run(lines: [String]) async -> Int32 {
-        InterruptSignal.shared.install(exitWhenUnhandled: true)
+        interrupts.install(exitWhenUnhandled: true)
         await loadTools()
         for line in lines where !quitRequested {
             await execute(line)
         }
         await finish()
         return anyFailed ? 1 : 0
+    }
+
+    /// Runs `script` in place of reading lines (a transcript replay drives ``execute(_:)`` itself), then ends as
+    /// ``run(lines:)`` does. Gives `script`'s status, or at least 1 when ending (deleting the session) failed.
+    public func run(script: (Shell) async -> Int32) async -> Int32 {
+        interrupts.install(exitWhenUnhandled: true)
+        await loadTools()
+        let status = await script(self)
+        // Failed lines inside the script are the script's to judge; only the ending is counted here.
+        anyFailed = false
+        await finish()
+        return anyFailed ? max(status, 1) : status
     }
 
     /// One entry: a line, plus continuation lines while a quote or bracket is open. Nil at end of input; "" when
@@ -277,7 +295,7 @@ public final class Shell {
         let writer = self.writer
         let session = self.session
         let started = ContinuousClock.now
-        let outcome = await InterruptibleOperation<T>().run(onCancel: {
+        let outcome = await InterruptibleOperation<T>(interrupts: interrupts).run(onCancel: {
             spinner.stop()
             writer.write(RenderedOutput(chunks: [
                 .init(stream: .standardError, text: "cancelling… (Ctrl-C again to stop waiting)\n", style: .dim)

@@ -5,9 +5,10 @@ import Foundation
 public enum ShellLauncher {
     /// Runs the shell over `session` and gives the process exit status. `commands` are the `-c` lines; when
     /// there are none, lines come from the terminal (libedit) or, when stdin or stdout is not a terminal, from
-    /// stdin read plainly.
+    /// stdin read plainly. `setUp` is handed the shell before it starts (transcripts register their commands).
     public static func run(
-        session: any Session, commands: [String], options: Shell.Options, observer: (any ShellObserver)? = nil
+        session: any Session, commands: [String], options: Shell.Options, observer: (any ShellObserver)? = nil,
+        setUp: (Shell) -> Void = { _ in }
     ) async -> Int32 {
         // A closed pipe (`baysh -c … | head -1`) must end output quietly, not kill the process mid-cleanup.
         signal(SIGPIPE, SIG_IGN)
@@ -16,10 +17,12 @@ public enum ShellLauncher {
             let shell = Shell(
                 session: session, editor: PlainLineReader { nil }, writer: writer, options: options,
                 observer: observer)
+            setUp(shell)
             return await shell.run(lines: commands)
         }
         let editor: any LineEditor = LibeditLineEditor(historySize: options.historySize) ?? PlainLineReader()
         let shell = Shell(session: session, editor: editor, writer: writer, options: options, observer: observer)
+        setUp(shell)
         return await shell.run()
     }
 }

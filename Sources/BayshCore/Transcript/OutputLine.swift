@@ -15,65 +15,18 @@ public struct OutputLine: Sendable, Hashable {
     }
 
     /// Splits printed text into lines: `\n` and `\r\n` end a line, a final line break adds no empty line, and
-    /// colour and cursor escape sequences are dropped (a transcript is plain text a person edits).
+    /// colour escape sequences are dropped (a transcript is plain text a person edits).
     public static func lines(of text: String, isError: Bool) -> [OutputLine] {
-        var lines: [OutputLine] = []
-        var current = String.UnicodeScalarView()
-        var scalars = text.unicodeScalars.makeIterator()
-        var pending: Unicode.Scalar? = nil
-        func next() -> Unicode.Scalar? {
-            if let scalar = pending {
-                pending = nil
-                return scalar
-            }
-            return scalars.next()
+        let plain = TerminalText.removingEscapes(text)
+        var lines = plain.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).map { scalars in
+            // Every carriage return ending the line, as the reader drops them: a recorded line then compares equal
+            // to the same output printed live.
+            var line = scalars
+            while line.last == "\r" { line = line.dropLast() }
+            return OutputLine(String(line), isError: isError)
         }
-        func finishLine() {
-            // All of them, as the reader drops them: a recorded line then compares equal to the same output live.
-            while current.last == "\r" { current.removeLast() }
-            lines.append(OutputLine(String(current), isError: isError))
-            current = String.UnicodeScalarView()
-        }
-        var endedWithBreak = true
-        while let scalar = next() {
-            switch scalar {
-            case "\n":
-                finishLine()
-                endedWithBreak = true
-                continue
-            case "\u{1B}":
-                pending = skipEscapeSequence(next)
-            default:
-                current.append(scalar)
-            }
-            endedWithBreak = false
-        }
-        if !endedWithBreak { finishLine() }
+        if plain.unicodeScalars.last == "\n" || plain.isEmpty { lines.removeLast() }
         return lines
-    }
-
-    /// Consumes one escape sequence after ESC (CSI `ESC [ … final`, OSC `ESC ] … BEL|ESC \`, or a two-character
-    /// one) and returns a scalar read past its end that is not part of it, if any.
-    private static func skipEscapeSequence(_ next: () -> Unicode.Scalar?) -> Unicode.Scalar? {
-        guard let kind = next() else { return nil }
-        switch kind {
-        case "[":
-            while let scalar = next() {
-                if (0x40...0x7E).contains(scalar.value) { return nil }
-                if scalar == "\n" { return scalar }
-            }
-        case "]":
-            while let scalar = next() {
-                if scalar == "\u{07}" { return nil }
-                if scalar == "\u{1B}" { _ = next(); return nil }
-                if scalar == "\n" { return scalar }
-            }
-        case "\n":
-            return kind
-        default:
-            break
-        }
-        return nil
     }
 
     /// `lines` without the blank lines at its end: trailing blank lines are not significant in a transcript, so a
@@ -87,5 +40,12 @@ public struct OutputLine: Sendable, Hashable {
     /// The lines as the transcript shows them to a person: error lines behind `! `.
     public static func display(_ lines: [OutputLine]) -> String {
         lines.map { $0.isError ? TranscriptSyntax.errorLine($0.text) : $0.text }.joined(separator: "\n")
+    }
+}
+
+extension OutputLine {
+    /// The lines as plain text, both streams in order, without markers (the `result` of a JSON report).
+    static func plainText(_ lines: [OutputLine]) -> String {
+        lines.map(\.text).joined(separator: "\n")
     }
 }

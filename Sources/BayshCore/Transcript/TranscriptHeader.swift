@@ -26,14 +26,15 @@ public struct TranscriptHeader: Sendable, Equatable {
         self.fields = fields
     }
 
-    /// The header a recording of `session` starts with.
-    public init(recording descriptor: SessionDescriptor, at date: Date = Date()) {
+    /// The header a recording of a session starts with; `event` names the time field (`recorded`, or `saved` for
+    /// a file `:save` wrote from history).
+    public init(recording descriptor: SessionDescriptor, at date: Date = Date(), event: String = "recorded") {
         var fields = [Field("backend", descriptor.backend.rawValue)]
         if let image = descriptor.imageId { fields.append(Field("image", image)) }
         if descriptor.backend == .mcp { fields.append(Field("server", descriptor.label)) }
         fields.append(Field("session", descriptor.promptName))
         fields.append(Field("baysh", BayshVersion.current))
-        fields.append(Field("recorded", date.formatted(.iso8601)))
+        fields.append(Field(event, date.formatted(.iso8601)))
         self.init(fields: fields)
     }
 

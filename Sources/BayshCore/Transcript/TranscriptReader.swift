@@ -13,6 +13,9 @@ public struct TranscriptReader: Sendable {
     /// the shell's continuation prompt does. Nil: every bare line is a whole command.
     public var isIncomplete: (@Sendable (String) -> Bool)?
 
+    /// The most lines an open bare command takes in before the reader gives up on it.
+    public static let maximumContinuationLines = 1000
+
     public init(isIncomplete: (@Sendable (String) -> Bool)? = nil) {
         self.isIncomplete = isIncomplete
     }
@@ -201,15 +204,28 @@ private struct Parser {
             // A command goes on over `. ` lines (as `:save` writes it) and, while a quote or bracket is still open,
             // over plain lines (as people type it). Checking `. ` lines first keeps a saved command whose first
             // line leaves a quote open from reading its markers as part of the command.
+            var joined = 0
             while position < kinds.count {
                 if case .continuation(let text) = kinds[position] {
                     command += "\n" + text
                 } else if let isIncomplete, isIncomplete(command) {
+                    // Each test reads the whole command again, so an unclosed quote at the top of a big file
+                    // must not make the reading quadratic in the file. `. ` lines count too, so the command stops
+                    // at the same line when it is read back from a saved file.
+                    guard joined < TranscriptReader.maximumContinuationLines else {
+                        transcript.warnings.append(.init(
+                            line: number,
+                            message: "this command still has an open quote or bracket after "
+                                + "\(TranscriptReader.maximumContinuationLines) more lines; the lines after are "
+                                + "read as commands of their own"))
+                        break
+                    }
                     command += "\n" + lines[position]
                 } else {
                     break
                 }
                 position += 1
+                joined += 1
             }
             transcript.entries.append(TranscriptEntry(command: command, line: number))
         }

@@ -9,12 +9,23 @@ import Testing
     let shellReader = TranscriptReader(isIncomplete: { CallLine.needsContinuation($0) })
 
     @Test func savedCommandWithAnOpenQuoteReadsBackWithoutItsMarkers() throws {
-        let scratch = try TranscriptScratch()
+        let scratch = try TemporaryDirectory()
         let path = scratch.path("saved.txt")
         let command = "write_file content='one\n\n# two\n. three'"
         try TranscriptWriter.save(commands: [command, ":tools"], header: TranscriptHeader(), to: path)
         let read = try shellReader.read(path: path)
         #expect(read.entries.map(\.command) == [command, ":tools"])
+    }
+
+    @Test func aCommandCutAtTheContinuationLimitIsCutThereAgainWhenSaved() throws {
+        let limit = TranscriptReader.maximumContinuationLines
+        let text = "shell 'open\n" + String(repeating: "x\n", count: limit + 3)
+        let first = shellReader.parse(text)
+        #expect(first.entries.count == 4)
+        let scratch = try TemporaryDirectory()
+        let path = scratch.path("saved.txt")
+        try TranscriptWriter.save(commands: first.entries.map(\.command), header: TranscriptHeader(), to: path)
+        #expect(try shellReader.read(path: path).entries.map(\.command) == first.entries.map(\.command))
     }
 
     @Test func continuationLinesAndOpenQuotesMixInOneBareCommand() {
@@ -37,7 +48,7 @@ extension TranscriptFuzzRegressionTests {
     @Test func printedLinesEndingInCarriageReturnsMatchTheirRecording() throws {
         let printed = OutputLine.lines(of: "x\r\r\ny\r\n", isError: false)
         #expect(printed == [OutputLine("x"), OutputLine("y")])
-        let scratch = try TranscriptScratch()
+        let scratch = try TemporaryDirectory()
         let path = scratch.path("cr.txt")
         let writer = try TranscriptWriter(path: path, header: TranscriptHeader())
         #expect(writer.append(TranscriptEntry(command: "shell", output: printed)) == nil)

@@ -6,7 +6,7 @@ import Testing
 
 @Suite struct TranscriptWriterTests {
     @Test func writesHeaderAndEntriesThatReadBack() throws {
-        let scratch = try TranscriptScratch()
+        let scratch = try TemporaryDirectory()
         let path = scratch.path("t.txt")
         let date = Date(timeIntervalSince1970: 1_750_000_000)
         let descriptor = SessionDescriptor(backend: .local, label: "3f2a", target: "local", imageId: "linux_latest")
@@ -47,7 +47,7 @@ import Testing
     }
 
     @Test func eachEntryIsOnDiskAsSoonAsItIsAppended() throws {
-        let scratch = try TranscriptScratch()
+        let scratch = try TemporaryDirectory()
         let path = scratch.path("t.txt")
         let writer = try TranscriptWriter(path: path, header: TranscriptHeader())
         _ = writer.append(TranscriptEntry(command: "a", output: [OutputLine("1")]))
@@ -57,7 +57,7 @@ import Testing
     }
 
     @Test func secretsAreMaskedInCommandsOutputAndHeader() throws {
-        let scratch = try TranscriptScratch()
+        let scratch = try TemporaryDirectory()
         let path = scratch.path("t.txt")
         let secret = Secret("akm-transcript-writer-secret-1234")
         let header = TranscriptHeader(fields: [TranscriptHeader.Field("server", "x --key \(secret.revealed)")])
@@ -73,7 +73,7 @@ import Testing
     }
 
     @Test func aFailedWriteWarnsOnceAndStopsRecording() throws {
-        let scratch = try TranscriptScratch()
+        let scratch = try TemporaryDirectory()
         let path = scratch.path("readonly.txt")
         #expect(FileManager.default.createFile(atPath: path, contents: Data()))
         let descriptor = open(path, O_RDONLY)
@@ -101,7 +101,7 @@ import Testing
     }
 
     @Test func saveWritesABareTranscript() throws {
-        let scratch = try TranscriptScratch()
+        let scratch = try TemporaryDirectory()
         let path = scratch.path("saved.txt")
         try TranscriptWriter.save(
             commands: ["shell command=\"echo hi\"", "write_file path=a content=\"x\ny\"", ":tools"],

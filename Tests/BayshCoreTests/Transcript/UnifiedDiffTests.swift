@@ -28,47 +28,37 @@ import Testing
     }
 
     @Test func separateChangesMakeSeparateHunks() {
-        let expected = (1...20).map { "\($0)" }
+        let expected = (1...20).map { OutputLine("\($0)") }
         var actual = expected
-        actual[1] = "two"
-        actual[17] = "eighteen"
-        let diff = UnifiedDiff(expected: expected.map { OutputLine($0) }, actual: actual.map { OutputLine($0) })
-        let text = diff.render(file: "t", line: 1)
+        actual[1] = OutputLine("two")
+        actual[17] = OutputLine("eighteen")
+        let text = UnifiedDiff(expected: expected, actual: actual).render(file: "t", line: 1)
         #expect(text.contains("@@ -1,5 +1,5 @@\n 1\n-2\n+two\n 3\n"))
         #expect(text.contains("@@ -15,6 +15,6 @@\n 15\n 16\n 17\n-18\n+eighteen\n 19\n 20\n"))
     }
 
-    @Test func insertionsIntoEmptyOutputAndErrorLinesAreShownAsInTheFile() {
+    @Test func insertionsIntoEmptyOutputAndStderrLinesAreShownAsInTheFile() {
         let diff = UnifiedDiff(expected: [], actual: [OutputLine("boom", isError: true), OutputLine("x")])
         #expect(diff.render(file: "t", line: 3) == "--- t:3 (recorded)\n+++ t:3 (replayed)\n@@ -0,0 +1,2 @@\n+! boom\n+x\n")
         let removal = UnifiedDiff(expected: lines("a\nb"), actual: lines("a"))
-        #expect(removal.render(file: "t", line: 3).hasSuffix("@@ -1,2 +1 @@\n a\n-b\n"))
+        #expect(removal.render(file: "t", line: 3).hasSuffix("@@ -1,2 +1,1 @@\n a\n-b\n"))
     }
 
     @Test func maskedLinesThatMatchAreNotShownAsChanges() {
-        let diff = UnifiedDiff(expected: lines("id ...\nsize 3"), actual: lines("id 42\nsize 4"))
-        #expect(diff.render(file: "t", line: 1).hasSuffix("@@ -1,2 +1,2 @@\n id ...\n-size 3\n+size 4\n"))
+        let diff = UnifiedDiff(expected: lines("id ...\n...\nsize 3"), actual: lines("id 42\nxyz\nsize 4"))
+        #expect(diff.render(file: "t", line: 1).hasSuffix("@@ -1,3 +1,3 @@\n id ...\n ...\n-size 3\n+size 4\n"))
         #expect(UnifiedDiff(expected: lines("a\n\n"), actual: lines("a")).render(file: "t", line: 1) == "")
-    }
-
-    @Test func aHugeDifferenceStillGivesACorrectDiff() {
-        let expected = (0..<1500).map { OutputLine("e\($0)") }
-        let actual = (0..<1500).map { OutputLine("a\($0)") }
-        let edits = UnifiedDiff(expected: expected, actual: actual).edits()
-        #expect(edits.count == 3000)
-        #expect(edits.filter { if case .removed = $0 { true } else { false } }.count == 1500)
     }
 
     @Test func theEditScriptIsAShortestOne() async {
         let side = Gen.element(of: ["a", "b", "c"]).map { $0! }.array(of: 0...9)
         await propertyCheck(count: 300, input: side, side) { old, new in
-            let diff = UnifiedDiff(expected: old.map { OutputLine($0) }, actual: new.map { OutputLine($0) })
-            let edits = diff.edits()
+            let steps = UnifiedDiff(expected: old.map { OutputLine($0) }, actual: new.map { OutputLine($0) }).steps
             var expectedSide: [String] = []
             var actualSide: [String] = []
             var kept = 0
-            for edit in edits {
-                switch edit {
+            for step in steps {
+                switch step {
                 case .same(let e, let a):
                     #expect(old[e] == new[a])
                     expectedSide.append(old[e])

@@ -1,6 +1,7 @@
 /// A unified diff of two texts by lines (`--- path`, `+++ path`, `@@ -1,3 +1,4 @@` hunks with three lines of
-/// context), for edit_file's preview. Uses Myers' shortest edit script between the first and last differing lines;
-/// past ``maxEditDistance`` changes it shows the differing middle as one replaced block instead.
+/// context), for edit_file's preview and `--check`'s differences. Uses Myers' shortest edit script between the first
+/// and last differing lines; past ``maxEditDistance`` changes it shows the differing middle as one replaced block
+/// instead. The script and the hunks work on any two sequences with a "same line" test of their own.
 enum LineDiff {
     static let maxEditDistance = 2000
     static let context = 3
@@ -14,10 +15,17 @@ enum LineDiff {
     static func unified(from old: String, to new: String, path: String) -> String {
         let a = lines(old)
         let b = lines(new)
-        let steps = script(a, b)
+        return unified(script(a, b), old: { String(a[$0]) }, new: { String(b[$0]) }, headers: (path, path))
+    }
+
+    /// The hunks of `steps` under `--- headers.old` and `+++ headers.new`, each line given by `old` or `new` from
+    /// its index (a line both sides share is shown as the old side has it); "" when nothing changed.
+    static func unified(
+        _ steps: [Step], old a: (Int) -> String, new b: (Int) -> String, headers: (old: String, new: String)
+    ) -> String {
         let hunks = hunkRanges(steps)
         guard !hunks.isEmpty else { return "" }
-        var out = ["--- \(path)", "+++ \(path)"]
+        var out = ["--- \(headers.old)", "+++ \(headers.new)"]
         for range in hunks {
             let slice = steps[range]
             let oldLines = slice.compactMap { step -> Int? in
@@ -37,31 +45,37 @@ enum LineDiff {
             out.append("@@ -\(oldStart),\(oldLines.count) +\(newStart),\(newLines.count) @@")
             for step in slice {
                 switch step {
-                case .same(let o, _): out.append(" " + a[o])
-                case .removed(let o): out.append("-" + a[o])
-                case .added(let n): out.append("+" + b[n])
+                case .same(let o, _): out.append(" " + a(o))
+                case .removed(let o): out.append("-" + a(o))
+                case .added(let n): out.append("+" + b(n))
                 }
             }
         }
         return out.joined(separator: "\n") + "\n"
     }
 
-    /// The edit script from `a` to `b`: common prefix and suffix as they are, Myers in between.
+    /// The edit script from `a` to `b`.
     static func script(_ a: [Substring], _ b: [Substring]) -> [Step] {
+        script(oldCount: a.count, newCount: b.count) { a[$0] == b[$1] }
+    }
+
+    /// The edit script between `oldCount` and `newCount` lines where `same(i, j)` says old line i and new line j
+    /// are the same: common prefix and suffix as they are, Myers in between.
+    static func script(oldCount: Int, newCount: Int, same: (Int, Int) -> Bool) -> [Step] {
         var prefix = 0
-        while prefix < a.count && prefix < b.count && a[prefix] == b[prefix] { prefix += 1 }
+        while prefix < oldCount && prefix < newCount && same(prefix, prefix) { prefix += 1 }
         var suffix = 0
-        while suffix < a.count - prefix && suffix < b.count - prefix
-            && a[a.count - 1 - suffix] == b[b.count - 1 - suffix]
+        while suffix < oldCount - prefix && suffix < newCount - prefix
+            && same(oldCount - 1 - suffix, newCount - 1 - suffix)
         {
             suffix += 1
         }
         var steps = (0..<prefix).map { Step.same(old: $0, new: $0) }
-        let aMiddle = Array(a[prefix..<(a.count - suffix)])
-        let bMiddle = Array(b[prefix..<(b.count - suffix)])
+        let n = oldCount - prefix - suffix
+        let m = newCount - prefix - suffix
         let middle =
-            myers(aMiddle, bMiddle)
-            ?? (aMiddle.indices.map { .removed(old: $0) } + bMiddle.indices.map { .added(new: $0) })
+            myers(n, m, same: { same($0 + prefix, $1 + prefix) })
+            ?? ((0..<n).map { .removed(old: $0) } + (0..<m).map { .added(new: $0) })
         steps += middle.map { step in
             switch step {
             case .same(let o, let n): .same(old: o + prefix, new: n + prefix)
@@ -69,17 +83,15 @@ enum LineDiff {
             case .added(let n): .added(new: n + prefix)
             }
         }
-        steps += (0..<suffix).map { .same(old: a.count - suffix + $0, new: b.count - suffix + $0) }
+        steps += (0..<suffix).map { .same(old: oldCount - suffix + $0, new: newCount - suffix + $0) }
         return steps
     }
 
     /// Myers' O(ND) algorithm; keeps only the diagonals reached at each distance, so memory is O(D²). Nil past
     /// ``maxEditDistance``.
-    private static func myers(_ a: [Substring], _ b: [Substring]) -> [Step]? {
-        let n = a.count
-        let m = b.count
+    private static func myers(_ n: Int, _ m: Int, same: (Int, Int) -> Bool) -> [Step]? {
         if n == 0 || m == 0 {
-            return a.indices.map { .removed(old: $0) } + b.indices.map { .added(new: $0) }
+            return (0..<n).map { .removed(old: $0) } + (0..<m).map { .added(new: $0) }
         }
         let limit = min(n + m, maxEditDistance)
         // frontier[k] is the furthest x reached on diagonal k = x - y; trace[d] is the frontier before step d.
@@ -92,7 +104,7 @@ enum LineDiff {
                 let (previousK, previousX) = previous(frontier, k: k, d: d)
                 var x = previousK == k + 1 ? previousX : previousX + 1
                 var y = x - k
-                while x < n && y < m && a[x] == b[y] {
+                while x < n && y < m && same(x, y) {
                     x += 1
                     y += 1
                 }

@@ -1,0 +1,160 @@
+import Foundation
+import MCP
+import Synchronization
+
+/// One live connection to an MCP server: the SDK client, its transport, the child process for a stdio server, and
+/// what the handshake said. ``MCPSession`` replaces it on `:reconnect`.
+final class MCPConnection: Sendable {
+    let client: Client
+    let transport: any Transport
+    let process: ServerProcess?
+    let handshake: Initialize.Result
+    /// Answers to tool calls, which go around the SDK client.
+    let router: ResponseRouter
+    /// Why the connection broke, once it has: the first reason recorded wins, so a server that printed garbage and
+    /// then exited is reported as printing garbage.
+    private let breakage: Breakage
+    /// What a stdio server's output reader holds (nil over HTTP, where each answer has its own request).
+    private let progress: ReadProgress?
+
+    /// Over streamable HTTP a call's answer comes back inside the POST that sent it (see ``ResponseRouter``).
+    var answersArriveDuringSend: Bool { transport is StreamableHTTPTransport }
+
+    /// The reason the connection is unusable, or nil while it works.
+    var brokenReason: SessionError? { breakage.reason }
+
+    private init(
+        client: Client, transport: any Transport, process: ServerProcess?, handshake: Initialize.Result,
+        router: ResponseRouter, breakage: Breakage, progress: ReadProgress?
+    ) {
+        self.progress = progress
+        self.router = router
+        self.client = client
+        self.transport = transport
+        self.process = process
+        self.handshake = handshake
+        self.breakage = breakage
+    }
+
+    /// Starts or reaches the server and runs the `initialize` handshake within `timeout`.
+    /// `toolsChanged` runs on `notifications/tools/list_changed`.
+    static func open(
+        _ target: MCPTarget, timeout: Duration, toolsChanged: @escaping @Sendable () -> Void
+    ) async throws -> MCPConnection {
+        let client = Client(name: "baysh", version: BayshVersion.current)
+        await client.onNotification(ToolListChangedNotification.self) { _ in toolsChanged() }
+        let router = ResponseRouter()
+        let broken = Breakage(client: client, router: router)
+
+        let transport: any Transport
+        let process: ServerProcess?
+        var progress: ReadProgress?
+        switch target {
+        case .stdio(let command, let environment, let workingDirectory, let stderr):
+            let child = try ServerProcess.start(
+                command: command, environment: environment, workingDirectory: workingDirectory, stderr: stderr)
+            let display = child.displayCommand
+            child.onExit { status in
+                broken.record(.serverExited(command: display, status: status, stderrTail: child.stderrTail))
+            }
+            let reading = ReadProgress()
+            transport = PipeTransport(
+                input: child.stdoutDescriptor, output: child.stdinDescriptor, closesDescriptors: true,
+                peer: "MCP server '\(display)'", router: router, progress: reading
+            ) { reason in
+                if case .protocolViolation = reason, !reading.reachedEndOfFile {
+                    broken.record(reason)
+                    return
+                }
+                // End of file usually means the server is exiting, even when it cut a message short: wait briefly so
+                // the error carries its status and last stderr lines rather than a bare "closed its output".
+                Task {
+                    if await !child.waitForExit(timeout: .seconds(1)) { broken.record(reason) }
+                }
+            }
+            process = child
+            progress = reading
+        case .http(let url, let headers, let bearer):
+            transport = StreamableHTTPTransport(
+                url: url, headers: headers, bearer: bearer, requestTimeout: timeout, router: router)
+            process = nil
+        }
+
+        do {
+            let handshake = try await CallDeadline.run(
+                operation: "connecting to MCP server '\(process?.displayCommand ?? target.fallbackName)'",
+                timeout: timeout, abandon: { Task { await client.disconnect() } }
+            ) {
+                try await client.connect(transport: transport)
+            }
+            return MCPConnection(
+                client: client, transport: transport, process: process, handshake: handshake, router: router,
+                breakage: broken, progress: progress)
+        } catch {
+            await client.disconnect()
+            if let own = error as? SessionError, case .timedOut = own {
+                await process?.terminate()
+                throw own
+            }
+            if let own = error as? SessionError, case .cancelled = own {
+                await process?.terminate()
+                throw own
+            }
+            // Give an exiting child a moment, so the error names its status and stderr instead of a broken pipe.
+            if let process, await process.waitForExit(timeout: .milliseconds(500)),
+                let reason = broken.reason
+            {
+                throw reason
+            }
+            await process?.terminate()
+            if let reason = broken.reason { throw reason }
+            throw error
+        }
+    }
+
+    /// After a request to a stdio server timed out: if the server stopped half-way through a message, the stream is
+    /// out of step (the next answer would be glued to the fragment and lost, and every later call would time out
+    /// too), so the connection is ended with that reason, which is returned. Nil when the output is in step.
+    func breakIfStalled(after timeout: Duration) -> SessionError? {
+        let patience = min(timeout / 2, .seconds(1))
+        guard let progress, let stalled = progress.stalledMessage(patience: patience) else { return nil }
+        let server = process.map { "MCP server '\($0.displayCommand)'" } ?? "the MCP server"
+        breakage.record(.protocolViolation("\(server) \(stalled); its output is out of step, use :reconnect"))
+        return breakage.reason
+    }
+
+    /// Disconnects the client (failing pending requests) and ends the child process. Safe to call twice.
+    func close() async {
+        breakage.record(.transport("the connection was closed; use :reconnect"))
+        await client.disconnect()
+        await process?.terminate()
+    }
+}
+
+/// Records why a connection broke, fails the calls waiting in the router, and disconnects the SDK client, which
+/// otherwise leaves its pending requests waiting forever once the transport has ended.
+private final class Breakage: Sendable {
+    private let failure = Mutex<SessionError?>(nil)
+    private let client: Client
+    private let router: ResponseRouter
+
+    init(client: Client, router: ResponseRouter) {
+        self.client = client
+        self.router = router
+    }
+
+    var reason: SessionError? { failure.withLock { $0 } }
+
+    func record(_ reason: SessionError) {
+        let first = failure.withLock { current -> Bool in
+            guard current == nil else { return false }
+            current = reason
+            return true
+        }
+        if first {
+            router.failAll(reason)
+            let client = client
+            Task { await client.disconnect() }
+        }
+    }
+}

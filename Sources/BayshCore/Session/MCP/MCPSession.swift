@@ -1,0 +1,372 @@
+import Foundation
+import MCP
+import Synchronization
+
+/// Any MCP server as a ``Session``: a command baysh starts (stdio) or a streamable HTTP endpoint, through the MCP
+/// SDK's `Client` on baysh's own transports.
+///
+/// Every request has a time limit (the SDK has none) and honours task cancellation by sending
+/// `notifications/cancelled`; the session stays usable afterwards. When a stdio server exits or writes something
+/// that is not JSON-RPC, pending and later calls fail at once with the reason (exit status and last stderr lines)
+/// until ``reconnect()``. MCP servers have no labels: ``setLabels(_:)`` keeps them in memory for this baysh run only.
+public final class MCPSession: Session {
+    /// How long a call may take when ``CallOptions/readTimeout`` does not say.
+    public static let defaultReadTimeout: Duration = .seconds(60)
+    /// How long starting a server and the `initialize` handshake may take (`uvx` and `npx` may download first).
+    public static let defaultConnectTimeout: Duration = .seconds(60)
+
+    public let descriptor: SessionDescriptor
+    public let sessionId: String
+    public let ownership: SessionOwnership
+    public var maskedAPIKey: String? { nil }
+    public var vpc: VPCInfo? { nil }
+
+    /// The server's name: from the configuration, else what `initialize` said, else the command's base name.
+    public let serverName: String
+    /// Where the server is.
+    public let target: MCPTarget
+
+    private let connectTimeout: Duration
+    private let readTimeout: Duration
+    private let state: Mutex<State>
+    /// Serialises reconnects so two `:reconnect`s cannot start two servers.
+    private let reconnecting = Mutex(false)
+
+    private struct State {
+        var connection: MCPConnection?
+        var tools: [ToolInfo]?
+        /// Set by `notifications/tools/list_changed`: the next listTools fetches again.
+        var toolsStale = false
+        var labels: [String: String] = [:]
+        var nextRequestNumber = 1
+    }
+
+    /// Starts or reaches the server and completes the `initialize` handshake.
+    ///
+    /// - Parameters:
+    ///   - name: The server's name from a configuration file (`mcpServers` key); nil to use the server's own.
+    ///   - timeout: Limit for starting the server and the handshake.
+    ///   - readTimeout: Default limit for each call.
+    public static func connect(
+        _ target: MCPTarget, name: String? = nil, timeout: Duration = defaultConnectTimeout,
+        readTimeout: Duration = defaultReadTimeout
+    ) async throws -> MCPSession {
+        let toolsChanged = ToolsChangedRelay()
+        let connection = try await MCPConnection.open(target, timeout: timeout) { toolsChanged.fire() }
+        let serverName = [name, connection.handshake.serverInfo.name].compactMap { $0 }
+            .first { !$0.trimmingCharacters(in: .whitespaces).isEmpty } ?? target.fallbackName
+        let session = MCPSession(
+            target: target, serverName: serverName, connection: connection, connectTimeout: timeout,
+            readTimeout: readTimeout)
+        toolsChanged.attach(session)
+        return session
+    }
+
+    private init(
+        target: MCPTarget, serverName: String, connection: MCPConnection, connectTimeout: Duration,
+        readTimeout: Duration
+    ) {
+        self.target = target
+        self.serverName = serverName
+        self.connectTimeout = connectTimeout
+        self.readTimeout = readTimeout
+        self.sessionId = "mcp-" + UUID().uuidString.prefix(8).lowercased()
+        if case .stdio = target {
+            self.ownership = .created
+        } else {
+            self.ownership = .attached
+        }
+        self.descriptor = SessionDescriptor(
+            backend: .mcp, label: serverName, target: "mcp-" + Self.targetSlug(serverName))
+        self.state = Mutex(State(connection: connection))
+    }
+
+    public var cachedTools: [ToolInfo]? { state.withLock { $0.tools } }
+
+    /// The child process of a stdio server, while connected.
+    public var serverProcess: ServerProcess? { state.withLock { $0.connection?.process } }
+
+    /// The handshake's result of the current connection (server info, protocol version, capabilities).
+    public var handshake: Initialize.Result? { state.withLock { $0.connection?.handshake } }
+
+    public func listTools(imageId: String?, refresh: Bool) async throws -> [ToolInfo] {
+        if !refresh, let tools = state.withLock({ $0.toolsStale ? nil : $0.tools }) { return tools }
+        let connection = try currentConnection()
+        var tools: [ToolInfo] = []
+        var cursor: String?
+        var seenCursors: Set<String> = []
+        repeat {
+            let request = cursor.map { ListTools.request(.init(cursor: $0)) } ?? ListTools.request(.init())
+            let page = try await perform(request, on: connection, operation: "tools/list", timeout: readTimeout)
+            tools += page.tools.map { ToolContent.toolInfo($0, server: serverName) }
+            cursor = page.nextCursor
+            if let next = cursor, !seenCursors.insert(next).inserted {
+                throw SessionError.protocolViolation(
+                    "MCP server '\(serverName)' repeated the tools/list cursor '\(next)'")
+            }
+        } while cursor != nil
+        state.withLock {
+            $0.tools = tools
+            $0.toolsStale = false
+        }
+        return tools
+    }
+
+    public func callTool(name: String, arguments: [String: Value], options: CallOptions) async throws -> ToolResult {
+        let connection = try currentConnection()
+        let number = state.withLock { state in
+            defer { state.nextRequestNumber += 1 }
+            return state.nextRequestNumber
+        }
+        // A string id: servers number their own requests to us 0, 1, 2…, and the router must not take those.
+        let id = ID.string("baysh-\(number)")
+        let operation = "call \(name)"
+        let request = try JSONEncoder().encode(CallTool.request(id: id, .init(name: name, arguments: arguments)))
+        let started = ContinuousClock.now
+        let answer: CallAnswer
+        do {
+            let (router, transport, client) = (connection.router, connection.transport, connection.client)
+            let data = try await CallDeadline.run(
+                operation: operation, timeout: options.readTimeout ?? readTimeout,
+                abandon: {
+                    router.abandon(id, with: CancellationError())
+                    Task { try? await client.cancelRequest(id, reason: "\(operation): the caller gave up") }
+                }
+            ) {
+                try await router.response(to: id, answerArrivesDuringSend: connection.answersArriveDuringSend) {
+                    try await transport.send(request)
+                }
+            }
+            answer = try JSONDecoder().decode(CallAnswer.self, from: data)
+        } catch {
+            if let reason = connection.brokenReason ?? stall(behind: error, on: connection) { throw reason }
+            if error is CancellationError { throw SessionError.cancelled(operation: operation) }
+            if error is DecodingError {
+                throw SessionError.protocolViolation(
+                    "MCP server '\(serverName)' answered \(operation) with something that is not a tool result: \(error)")
+            }
+            throw error
+        }
+        let elapsed = ContinuousClock.now - started
+        if let error = answer.error {
+            return try self.answer(to: error, tool: name, requestId: id.description, elapsed: elapsed)
+        }
+        guard let result = answer.result else {
+            throw SessionError.protocolViolation(
+                "MCP server '\(serverName)' answered \(operation) with neither a result nor an error")
+        }
+        return ToolResult(
+            content: result.content.map(ToolContent.item), isError: result.isError ?? false,
+            structuredContent: result.structuredContent, requestId: id.description, elapsed: elapsed)
+    }
+
+    /// A JSON-RPC answer to tools/call, decoded once from the bytes the transport read.
+    private struct CallAnswer: Decodable {
+        var result: CallTool.Result?
+        var error: MCPError?
+    }
+
+    public func findServer(forTool tool: String) async throws -> String? {
+        try await listTools().contains { $0.name == tool } ? serverName : nil
+    }
+
+    public func labels() async throws -> [String: String] {
+        state.withLock { $0.labels }
+    }
+
+    public func setLabels(_ labels: [String: String]) async throws {
+        try Self.validateLabels(labels)
+        state.withLock { $0.labels = labels }
+    }
+
+    public func info() async throws -> SessionInfo {
+        let (connection, tools, labels) = state.withLock { ($0.connection, $0.tools, $0.labels) }
+        var fields: [SessionInfo.Field] = [
+            .init("session id", sessionId),
+            .init("backend", "mcp"),
+            .init("server", serverName),
+        ]
+        if let handshake = connection?.handshake {
+            fields.append(.init("server version", "\(handshake.serverInfo.name) \(handshake.serverInfo.version)"))
+            fields.append(.init("protocol version", handshake.protocolVersion))
+            fields.append(.init("capabilities", Self.describe(handshake.capabilities)))
+        }
+        fields.append(.init("transport", target.transportName))
+        switch target {
+        case .stdio(let command, let environment, let workingDirectory, let stderr):
+            fields.append(.init("command", connection?.process?.displayCommand ?? command.joined(separator: " ")))
+            if !environment.isEmpty {
+                fields.append(.init("environment", environment.keys.sorted().map { "\($0)=****" }.joined(separator: " ")))
+            }
+            if let workingDirectory { fields.append(.init("working directory", workingDirectory)) }
+            switch stderr {
+            case .terminal: fields.append(.init("server stderr", "terminal"))
+            case .file(let path): fields.append(.init("server stderr", path))
+            case .discard: fields.append(.init("server stderr", "discarded (last lines kept for errors)"))
+            }
+            if let process = connection?.process {
+                fields.append(
+                    .init(
+                        "process",
+                        process.hasExited
+                            ? "pid \(process.pid), exited with status \(process.exitStatus.map(String.init) ?? "unknown")"
+                            : "pid \(process.pid), running"))
+            }
+        case .http(let url, let headers, let bearer):
+            fields.append(.init("url", Redactor.shared.redact(url.absoluteString)))
+            var shown = headers.keys.sorted().map { "\($0): \(Secret.mask(headers[$0] ?? ""))" }
+            if let bearer { shown.append("Authorization: Bearer \(bearer.masked)") }
+            if !shown.isEmpty { fields.append(.init("headers", shown.joined(separator: ", "))) }
+        }
+        if let failure = connection?.brokenReason {
+            fields.append(.init("connection", "broken: \(Redactor.shared.redact(failure.description))"))
+        } else {
+            fields.append(.init("connection", connection == nil ? "closed" : "open"))
+        }
+        fields.append(.init("tools", tools.map { String($0.count) } ?? "not listed yet"))
+        fields.append(
+            .init(
+                "labels",
+                (labels.isEmpty ? "none" : labels.keys.sorted().map { "\($0)=\(labels[$0]!)" }.joined(separator: " "))
+                    + " (kept in memory only: MCP servers have no labels)"))
+        return SessionInfo(fields: fields)
+    }
+
+    public func link(protocolType: String?, port: Int?, options: String?) async throws -> String {
+        try Self.validateLinkPort(port)
+        throw SessionError.unsupported(
+            operation: "get_link", backend: .mcp, reason: "an MCP server has no ports to link to")
+    }
+
+    /// Closes the connection and, for a server baysh started, stops its process. There is nothing to delete on the
+    /// server side: MCP has no session deletion beyond the HTTP transport's, which ``close()`` does.
+    public func delete(syncContext: Bool) async throws {
+        await close()
+    }
+
+    public func close() async {
+        let connection = state.withLock { state in
+            defer { state.connection = nil }
+            return state.connection
+        }
+        await connection?.close()
+    }
+
+    /// `:reconnect`: ends the current connection (stopping a stdio server) and opens a new one to the same target.
+    /// The tool list is fetched again on next use; labels are kept.
+    public func reconnect() async throws {
+        let claimed = reconnecting.withLock { busy -> Bool in
+            defer { busy = true }
+            return !busy
+        }
+        guard claimed else {
+            throw SessionError.invalidArgument("a reconnect is already in progress")
+        }
+        defer { reconnecting.withLock { $0 = false } }
+        await close()
+        let connection = try await MCPConnection.open(target, timeout: connectTimeout) { [weak self] in
+            self?.markToolsStale()
+        }
+        state.withLock {
+            $0.connection = connection
+            $0.toolsStale = true
+        }
+    }
+
+    func markToolsStale() {
+        state.withLock { $0.toolsStale = true }
+    }
+
+    private func currentConnection() throws -> MCPConnection {
+        guard let connection = state.withLock({ $0.connection }) else {
+            throw SessionError.transport("the connection to MCP server '\(serverName)' is closed; use :reconnect")
+        }
+        if let reason = connection.brokenReason { throw reason }
+        return connection
+    }
+
+    /// Sends `request` through the SDK client and waits for its answer within `timeout`; a timeout or cancellation sends
+    /// `notifications/cancelled` so the server can stop, and the pending request is dropped.
+    private func perform<M: MCP.Method>(
+        _ request: Request<M>, on connection: MCPConnection, operation: String, timeout: Duration
+    ) async throws -> M.Result {
+        let client = connection.client
+        do {
+            let context = try await client.send(request)
+            let id = context.requestID
+            return try await CallDeadline.run(
+                operation: operation, timeout: timeout,
+                abandon: { Task { try? await client.cancelRequest(id, reason: "\(operation): the caller gave up") } }
+            ) {
+                try await context.value
+            }
+        } catch {
+            if let reason = connection.brokenReason ?? stall(behind: error, on: connection) { throw reason }
+            if error is CancellationError { throw SessionError.cancelled(operation: operation) }
+            throw error
+        }
+    }
+
+    /// A timeout caused by a server stuck half-way through a message, which breaks the connection.
+    private func stall(behind error: Swift.Error, on connection: MCPConnection) -> SessionError? {
+        guard case .timedOut(_, let after)? = error as? SessionError else { return nil }
+        return connection.breakIfStalled(after: after)
+    }
+
+    /// A JSON-RPC error answer to tools/call. An unknown tool or bad arguments mean the call was not made, so they
+    /// are errors; anything else is the tool failing, which the shell shows as an error result.
+    private func answer(to error: MCPError, tool: String, requestId: String, elapsed: Duration) throws -> ToolResult {
+        let message = Redactor.shared.redact(error.errorDescription ?? "error \(error.code)")
+        let known = cachedTools?.contains { $0.name == tool }
+        switch error {
+        case .invalidParams where known == false, .methodNotFound where known == false:
+            throw SessionError.notFound("MCP server '\(serverName)' has no tool '\(tool)': \(message)")
+        case .invalidParams:
+            throw SessionError.invalidArgument("MCP server '\(serverName)' refused the call to '\(tool)': \(message)")
+        case .connectionClosed, .transportError:
+            throw SessionError.transport("the connection to MCP server '\(serverName)' failed: \(message)")
+        default:
+            return ToolResult(
+                content: [.text("MCP server '\(serverName)' answered with JSON-RPC error \(error.code): \(message)")],
+                isError: true, requestId: requestId, elapsed: elapsed)
+        }
+    }
+
+    private static func describe(_ capabilities: Server.Capabilities) -> String {
+        var parts: [String] = []
+        if let tools = capabilities.tools { parts.append(tools.listChanged == true ? "tools (list_changed)" : "tools") }
+        if capabilities.resources != nil { parts.append("resources") }
+        if capabilities.prompts != nil { parts.append("prompts") }
+        if capabilities.logging != nil { parts.append("logging") }
+        if capabilities.completions != nil { parts.append("completions") }
+        return parts.isEmpty ? "none declared" : parts.joined(separator: ", ")
+    }
+
+    /// `mcp-my-server` from `My Server`: history files are named after it.
+    static func targetSlug(_ name: String) -> String {
+        let slug = name.lowercased().map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "-" }
+        return String(slug).trimmingCharacters(in: CharacterSet(charactersIn: "-"))
+    }
+}
+
+/// Carries `notifications/tools/list_changed` to the session, which exists only after the handshake the
+/// notification handler is registered for.
+private final class ToolsChangedRelay: Sendable {
+    private let session = Mutex<WeakSession?>(nil)
+    private let early = Mutex(false)
+
+    private struct WeakSession: Sendable {
+        weak var value: MCPSession?
+    }
+
+    func attach(_ target: MCPSession) {
+        let fired = early.withLock { $0 }
+        session.withLock { $0 = WeakSession(value: target) }
+        if fired { target.markToolsStale() }
+    }
+
+    func fire() {
+        early.withLock { $0 = true }
+        session.withLock { $0?.value }?.markToolsStale()
+    }
+}

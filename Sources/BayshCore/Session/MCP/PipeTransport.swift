@@ -1,0 +1,166 @@
+import Foundation
+import Logging
+import MCP
+import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// MCP's stdio framing (one JSON-RPC message per line) over two file descriptors: a child server's pipes on the
+/// client side, stdin and stdout for `baysh serve`.
+///
+/// Reads are blocking `read(2)` calls on a thread of its own, so a message is handed on the moment it arrives (the
+/// SDK's `StdioTransport` sets `O_NONBLOCK` and sleeps 10 ms between polls). The descriptors stay in blocking mode,
+/// which matters when they are a terminal shared with other processes. Writes go out whole, and a peer that has gone
+/// away is an error rather than a SIGPIPE. The stream of received messages ends with an error, never silently: the
+/// SDK's client spins on a stream that finishes normally.
+///
+/// It spawns nothing; ``ServerProcess`` owns child processes.
+public actor PipeTransport: Transport {
+    /// The default longest message: results of 100 MB and more must pass.
+    public static let defaultMaxMessageBytes = 512 * 1024 * 1024
+
+    public nonisolated let logger: Logger
+
+    private let input: Int32
+    private let output: Int32
+    private let closesDescriptors: Bool
+    private let maxMessageBytes: Int
+    private let peer: String
+    private let messages: AsyncThrowingStream<Data, Swift.Error>
+    private let continuation: AsyncThrowingStream<Data, Swift.Error>.Continuation
+    private let ended: @Sendable (SessionError) -> Void
+    private let ledger: RequestLedger?
+    private let router: ResponseRouter?
+    private var connected = false
+    private var closed = false
+    /// What the reading thread has read so far (a message stuck half-read, end of file).
+    public nonisolated let progress: ReadProgress
+
+    /// - Parameters:
+    ///   - input: Read from: the server's stdout, or the process's stdin when serving.
+    ///   - output: Written to: the server's stdin, or the process's stdout when serving.
+    ///   - closesDescriptors: Close both when done (true for pipes made for a child; false for stdin/stdout).
+    ///   - peer: Who is at the other end, for error messages (`MCP server 'uvx foo'`).
+    ///   - maxMessageBytes: A longer line ends the connection with a protocol violation.
+    ///   - answersBeforeEnd: Server side: at the end of the input, keep the stream open until every request
+    ///     received has been answered, so a client that closes its output right after writing still gets answers.
+    ///   - router: Takes the answers to calls sent around the SDK client (see ``ResponseRouter``).
+    ///   - progress: Kept up to date by the reading thread (given by a caller that needs it in `ended`).
+    ///   - ended: Called once, on the reading thread, with the reason reading stopped (end of file, read error,
+    ///     garbage, an over-long line). Not called for ``disconnect()``.
+    public init(
+        input: Int32, output: Int32, closesDescriptors: Bool, peer: String,
+        maxMessageBytes: Int = PipeTransport.defaultMaxMessageBytes,
+        answersBeforeEnd: Bool = false, router: ResponseRouter? = nil, progress: ReadProgress = ReadProgress(),
+        logger: Logger? = nil, ended: @escaping @Sendable (SessionError) -> Void = { _ in }
+    ) {
+        self.progress = progress
+        self.input = input
+        self.output = output
+        self.closesDescriptors = closesDescriptors
+        self.peer = peer
+        self.maxMessageBytes = maxMessageBytes
+        self.logger = logger ?? Logger(label: "baysh.mcp.pipe", factory: { _ in SwiftLogNoOpLogHandler() })
+        self.ended = ended
+        self.ledger = answersBeforeEnd ? RequestLedger() : nil
+        self.router = router
+        (messages, continuation) = AsyncThrowingStream.makeStream(of: Data.self, throwing: Swift.Error.self)
+    }
+
+    public func connect() async throws {
+        guard !connected else { return }
+        guard !closed else { throw SessionError.transport("the connection to \(peer) is closed; reconnect") }
+        BrokenPipeSignal.ignore()
+        connected = true
+        let reader = LineReader(descriptor: input, maxLineBytes: maxMessageBytes, peer: peer, progress: progress)
+        let continuation = continuation
+        let ended = ended
+        let input = input
+        let closesInput = closesDescriptors
+        let ledger = ledger
+        let router = router
+        // The reading thread alone closes the input: closing a descriptor another thread is blocked reading is
+        // unreliable, and the number could be reused underneath it.
+        let thread = Thread {
+            let reason = reader.run { message in
+                if router?.route(message) == true { return }
+                ledger?.received(message)
+                continuation.yield(message)
+            }
+            if let ledger {
+                ledger.finish { continuation.finish(throwing: reason) }
+            } else {
+                continuation.finish(throwing: reason)
+            }
+            if closesInput { close(input) }
+            ended(reason)
+        }
+        thread.name = "baysh-mcp-read"
+        thread.start()
+    }
+
+    /// Stops delivering messages and closes the output, which tells a child server to exit. The reading thread ends
+    /// at the peer's end of file.
+    public func disconnect() async {
+        guard !closed else { return }
+        closed = true
+        continuation.finish(throwing: SessionError.transport("disconnected from \(peer)"))
+        if closesDescriptors {
+            close(output)
+            if !connected { close(input) }
+        }
+    }
+
+    public func send(_ data: Data) async throws {
+        guard connected, !closed else {
+            throw SessionError.transport("not connected to \(peer)")
+        }
+        try Self.writeLine(data, to: output, peer: peer)
+        ledger?.answered()
+    }
+
+    public func receive() -> AsyncThrowingStream<Data, Swift.Error> {
+        messages
+    }
+
+    /// Writes `data` and a newline with `writev`, so a large message is not copied to add the delimiter, looping
+    /// over partial writes and `EINTR`.
+    static func writeLine(_ data: Data, to descriptor: Int32, peer: String) throws {
+        var newline = UInt8(ascii: "\n")
+        try data.withUnsafeBytes { (body: UnsafeRawBufferPointer) in
+            try withUnsafeMutablePointer(to: &newline) { newlinePointer in
+                var parts = [
+                    iovec(iov_base: UnsafeMutableRawPointer(mutating: body.baseAddress), iov_len: body.count),
+                    iovec(iov_base: UnsafeMutableRawPointer(newlinePointer), iov_len: 1),
+                ]
+                var first = body.count == 0 ? 1 : 0
+                while first < parts.count {
+                    let written = parts.withUnsafeMutableBufferPointer { list in
+                        writev(descriptor, list.baseAddress! + first, Int32(list.count - first))
+                    }
+                    if written < 0 {
+                        if errno == EINTR { continue }
+                        if errno == EPIPE {
+                            throw SessionError.transport("\(peer) closed its input (broken pipe)")
+                        }
+                        throw SessionError.transport(
+                            "writing to \(peer) failed: \(String(cString: strerror(errno)))")
+                    }
+                    var left = written
+                    while first < parts.count && left >= parts[first].iov_len {
+                        left -= parts[first].iov_len
+                        first += 1
+                    }
+                    if first < parts.count && left > 0 {
+                        parts[first].iov_base = parts[first].iov_base.map { $0 + left }
+                        parts[first].iov_len -= left
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,277 @@
+import Foundation
+import Logging
+import MCP
+import Synchronization
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
+/// MCP's streamable HTTP transport, client side: each JSON-RPC message is a POST, answered with a JSON body or an
+/// SSE stream (`text/event-stream`, the Python SDK's default), both read as they arrive.
+///
+/// The SDK's own `HTTPClientTransport` cannot read SSE answers on Linux and hangs. This one keeps the
+/// `Mcp-Session-Id` the initialize answer gives and sends it, with `MCP-Protocol-Version`, on every later request;
+/// uses one URLSession so connections are kept alive; puts a time limit on every request; turns HTTP errors,
+/// refused connections and bodies that are not JSON-RPC into clear errors (secrets masked); and ends the session
+/// with a DELETE on disconnect. Once the session is initialised it opens the optional GET stream, where servers send
+/// notifications that belong to no request (`notifications/tools/list_changed`); a server without one answers 405,
+/// which is fine. That stream is not reopened if the server ends it.
+///
+/// A server that is busy for a moment (HTTP 429, 502, 503, 504) gets the same request again with backoff, honouring
+/// `Retry-After`, but only for requests that change nothing (``repeatableMethods``: the handshake, listing, reading);
+/// a `tools/call` is never sent twice, since the tool may have run before the server or a proxy in front of it
+/// answered with an error.
+public actor StreamableHTTPTransport: Transport {
+    /// The JSON-RPC methods safe to send again after a busy answer. Notifications here are harmless to repeat.
+    public static let repeatableMethods: Set<String> = [
+        "initialize", "notifications/initialized", "ping", "tools/list", "resources/list", "resources/templates/list",
+        "resources/read", "prompts/list", "prompts/get", "notifications/cancelled",
+    ]
+    /// Three attempts, 250 ms doubling up to 2 s.
+    public static let defaultRetries = RetryBackoff(maxAttempts: 3, baseDelay: .milliseconds(250), maxDelay: .seconds(2))
+
+    public nonisolated let logger: Logger
+
+    /// The endpoint (`http://127.0.0.1:8000/mcp`).
+    public let url: URL
+    private let headers: [String: String]
+    private let bearer: Secret?
+    private let requestTimeout: Duration
+    private let retries: RetryBackoff
+    private let answers: ResponseRouter?
+    private let facts = HTTPSessionFacts()
+    private let exchanges = StreamedExchangeRouter()
+    private var session: URLSession?
+    private var closed = false
+    private var listening: URLSessionTask?
+    private let messages: AsyncThrowingStream<Data, Swift.Error>
+    private let continuation: AsyncThrowingStream<Data, Swift.Error>.Continuation
+
+    /// - Parameters:
+    ///   - headers: Sent with every request (`--header 'X-Api-Key: …'`).
+    ///   - bearer: Sent as `Authorization: Bearer …`; never shown unmasked.
+    ///   - requestTimeout: Longest wait for any one HTTP request, including a streamed answer going quiet.
+    ///   - retries: How a request in ``repeatableMethods`` is sent again after a busy answer.
+    ///   - router: Takes the answers to calls sent around the SDK client (see ``ResponseRouter``).
+    public init(
+        url: URL, headers: [String: String] = [:], bearer: Secret? = nil, requestTimeout: Duration = .seconds(60),
+        retries: RetryBackoff = StreamableHTTPTransport.defaultRetries, router: ResponseRouter? = nil,
+        logger: Logger? = nil
+    ) {
+        self.url = url
+        self.retries = retries
+        self.headers = headers
+        self.bearer = bearer
+        self.requestTimeout = requestTimeout
+        self.answers = router
+        self.logger = logger ?? Logger(label: "baysh.mcp.http", factory: { _ in SwiftLogNoOpLogHandler() })
+        (messages, continuation) = AsyncThrowingStream.makeStream(of: Data.self, throwing: Swift.Error.self)
+        // Header values are often keys; register them so no error text can carry them.
+        for value in headers.values { Redactor.shared.register(value) }
+    }
+
+    /// The `Mcp-Session-Id` the server gave, if any.
+    public var mcpSessionId: String? { facts.current.sessionId }
+
+    public func connect() async throws {
+        guard session == nil else { return }
+        guard !closed else { throw SessionError.transport("the connection to \(Self.describe(url)) is closed") }
+        let configuration = URLSessionConfiguration.ephemeral
+        configuration.timeoutIntervalForRequest = Self.seconds(requestTimeout)
+        configuration.httpMaximumConnectionsPerHost = 4
+        let queue = OperationQueue()
+        queue.maxConcurrentOperationCount = 1
+        queue.name = "baysh-mcp-http"
+        session = URLSession(configuration: configuration, delegate: exchanges, delegateQueue: queue)
+    }
+
+    /// Ends the MCP session on the server (best effort, within two seconds) and stops every request in flight.
+    public func disconnect() async {
+        guard !closed else { return }
+        closed = true
+        continuation.finish(throwing: SessionError.transport("disconnected from \(Self.describe(url))"))
+        guard let session else { return }
+        self.session = nil
+        listening?.cancel()
+        if facts.current.sessionId != nil {
+            var request = makeRequest(method: "DELETE", timeout: .seconds(2))
+            request.httpBody = nil
+            _ = try? await exchange(request, in: session, isInitialize: false)
+        }
+        session.invalidateAndCancel()
+    }
+
+    public func send(_ data: Data) async throws {
+        guard let session, !closed else {
+            throw SessionError.transport("not connected to \(Self.describe(url))")
+        }
+        let isInitialize = Self.isInitialize(data)
+        var generator = SystemRandomNumberGenerator()
+        var attempt = 1
+        var outcome: StreamedExchange.Outcome
+        while true {
+            var request = makeRequest(method: "POST", timeout: requestTimeout)
+            request.httpBody = data
+            outcome = try await exchange(request, in: session, isInitialize: isInitialize)
+            guard Self.busyStatuses.contains(outcome.status), attempt < retries.maxAttempts, Self.isRepeatable(data)
+            else { break }
+            let delay = min(
+                outcome.retryAfter ?? retries.delay(afterAttempt: attempt, using: &generator), retries.maxDelay)
+            logger.debug(
+                "MCP server busy, sending again",
+                metadata: ["status": .stringConvertible(outcome.status), "attempt": .stringConvertible(attempt)])
+            try await Task.sleep(for: delay)
+            attempt += 1
+        }
+        try check(outcome)
+        if listening == nil, facts.current.sessionId != nil, facts.current.protocolVersion != nil {
+            listen(in: session)
+        }
+    }
+
+    /// Opens the GET stream for server-initiated messages. It lives as long as the session, so its time limit is
+    /// a day of silence rather than ``requestTimeout``.
+    private func listen(in session: URLSession) {
+        var request = makeRequest(method: "GET", timeout: .seconds(86_400))
+        request.setValue("text/event-stream", forHTTPHeaderField: "Accept")
+        request.setValue(nil, forHTTPHeaderField: "Content-Type")
+        let exchange = StreamedExchange(facts: facts, isInitialize: false, deliver: delivery)
+        let task = session.dataTask(with: request)
+        exchanges.register(exchange, for: task)
+        listening = task
+        task.resume()
+    }
+
+    public func receive() -> AsyncThrowingStream<Data, Swift.Error> {
+        messages
+    }
+
+    /// Where a received message goes: to a call waiting in the router, else to the SDK client.
+    private var delivery: @Sendable (Data) -> Void {
+        let (continuation, answers) = (continuation, answers)
+        return { message in
+            if answers?.route(message) != true { continuation.yield(message) }
+        }
+    }
+
+    private func makeRequest(method: String, timeout: Duration) -> URLRequest {
+        var request = URLRequest(url: url, timeoutInterval: Self.seconds(timeout))
+        request.httpMethod = method
+        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        request.setValue("application/json, text/event-stream", forHTTPHeaderField: "Accept")
+        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
+        if let bearer { request.setValue("Bearer \(bearer.revealed)", forHTTPHeaderField: "Authorization") }
+        let facts = facts.current
+        if let id = facts.sessionId { request.setValue(id, forHTTPHeaderField: "Mcp-Session-Id") }
+        if let version = facts.protocolVersion { request.setValue(version, forHTTPHeaderField: "MCP-Protocol-Version") }
+        return request
+    }
+
+    private func exchange(_ request: URLRequest, in session: URLSession, isInitialize: Bool) async throws
+        -> StreamedExchange.Outcome
+    {
+        let exchange = StreamedExchange(facts: facts, isInitialize: isInitialize, deliver: delivery)
+        let task = session.dataTask(with: request)
+        exchanges.register(exchange, for: task)
+        task.resume()
+        do {
+            return try await withTaskCancellationHandler {
+                try await exchange.outcome()
+            } onCancel: {
+                task.cancel()
+            }
+        } catch {
+            throw Self.explain(error, url: url)
+        }
+    }
+
+    private func check(_ outcome: StreamedExchange.Outcome) throws {
+        let place = Self.describe(url)
+        switch outcome.status {
+        case 200..<300:
+            if let garbage = outcome.garbage {
+                throw SessionError.protocolViolation("\(place) answered with something that is not JSON-RPC: '\(garbage)'")
+            }
+            if outcome.status != 202 && outcome.status != 204 && !outcome.excerpt.isEmpty {
+                throw SessionError.protocolViolation(
+                    "\(place) answered with content type '\(outcome.contentType)', expected application/json or "
+                        + "text/event-stream: '\(outcome.excerpt)'")
+            }
+        case 401, 403:
+            throw SessionError.transport(
+                "\(place) refused the request (HTTP \(outcome.status)): check the bearer token or headers"
+                    + Self.detail(outcome.excerpt))
+        case 404 where facts.current.sessionId != nil:
+            throw SessionError.transport(
+                "\(place) no longer knows this MCP session (HTTP 404); use :reconnect" + Self.detail(outcome.excerpt))
+        default:
+            throw SessionError.transport(
+                "\(place) answered HTTP \(outcome.status)" + Self.detail(outcome.excerpt))
+        }
+    }
+
+    private static func detail(_ excerpt: String) -> String {
+        excerpt.isEmpty ? "" : ": " + String(excerpt.prefix(500))
+    }
+
+    private static func explain(_ error: Swift.Error, url: URL) -> Swift.Error {
+        if error is SessionError { return error }
+        let place = describe(url)
+        if let cut = error as? StreamedExchange.AnswerCut {
+            return SessionError.transport(
+                "\(place) dropped the connection in the middle of its answer (HTTP \(cut.status), \(cut.receivedBytes) "
+                    + "bytes received); a tool call may have run on the server, so it was not sent again")
+        }
+        guard let urlError = error as? URLError else {
+            return SessionError.transport("request to \(place) failed: \(Redactor.shared.redact("\(error)"))")
+        }
+        switch urlError.code {
+        case .cannotConnectToHost:
+            return SessionError.transport("cannot connect to \(place): connection refused; is the server running?")
+        case .cannotFindHost, .dnsLookupFailed:
+            return SessionError.transport("cannot find the host of \(place)")
+        case .timedOut:
+            return SessionError.transport("\(place) did not answer in time (HTTP request timed out)")
+        case .cancelled:
+            return CancellationError()
+        case .networkConnectionLost:
+            return SessionError.transport("\(place) dropped the connection")
+        default:
+            return SessionError.transport(
+                "request to \(place) failed: \(Redactor.shared.redact(urlError.localizedDescription))")
+        }
+    }
+
+    /// The URL without user info or query, which can carry credentials.
+    static func describe(_ url: URL) -> String {
+        guard var parts = URLComponents(url: url, resolvingAgainstBaseURL: false) else { return "the MCP server" }
+        parts.user = nil
+        parts.password = nil
+        parts.query = nil
+        return Redactor.shared.redact(parts.string ?? url.absoluteString)
+    }
+
+    /// Answers that mean "not now" rather than "no": the request was turned away before any work was done, or by
+    /// a proxy whose backend may have run it (so only ``repeatableMethods`` are sent again).
+    private static let busyStatuses: Set<Int> = [429, 502, 503, 504]
+
+    /// Whether `data` is a single request or notification whose method is in ``repeatableMethods``. Decoded only
+    /// after a busy answer, so the hot path pays nothing.
+    static func isRepeatable(_ data: Data) -> Bool {
+        struct Probe: Decodable { var method: String? }
+        guard data.count < 64 * 1024, let probe = try? JSONDecoder().decode(Probe.self, from: data),
+            let method = probe.method
+        else { return false }
+        return repeatableMethods.contains(method)
+    }
+
+    /// Only the initialize answer is inspected (for the protocol version); a cheap byte search decides.
+    private static func isInitialize(_ data: Data) -> Bool {
+        data.count < 64 * 1024 && data.range(of: Data(#""method":"initialize""#.utf8)) != nil
+    }
+
+    private static func seconds(_ duration: Duration) -> TimeInterval {
+        TimeInterval(duration.components.seconds) + TimeInterval(duration.components.attoseconds) / 1e18
+    }
+}

@@ -1,0 +1,79 @@
+import Foundation
+
+/// What the command line asks of transcripts.
+public struct TranscriptRequest: Sendable, Equatable {
+    /// `--record FILE`: record the session (or, with `--replay`, the replay) to FILE.
+    public var record: String?
+    /// `--replay FILE`: run FILE's commands instead of reading lines.
+    public var replay: String?
+    /// `--check`, `--continue-on-error`, `--json`.
+    public var replayOptions: ReplayOptions
+
+    public init(record: String? = nil, replay: String? = nil, replayOptions: ReplayOptions = ReplayOptions()) {
+        self.record = record
+        self.replay = replay
+        self.replayOptions = replayOptions
+    }
+}
+
+/// Starts baysh with transcripts wired in: `:record`, `:source` and `:save` in every shell, `--record FILE`, and
+/// `--replay FILE` in place of the interactive loop.
+public enum TranscriptLauncher {
+    /// Reads the transcript `--replay` names; the executable calls this before opening a session, so a wrong
+    /// path costs no session.
+    public static func load(_ path: String) throws(TranscriptError) -> Transcript {
+        try TranscriptCommands.reader.read(path: TranscriptCommands.expand(path))
+    }
+
+    /// Runs the shell over `session` as `request` asks and gives the exit status. With a replay, `transcript` is
+    /// what ``load(_:)`` read; `commands` are the `-c` lines otherwise.
+    public static func run(
+        session: any Session, commands: [String], options: Shell.Options, request: TranscriptRequest,
+        transcript: Transcript? = nil
+    ) async -> Int32 {
+        let writer = makeWriter(json: transcript != nil && request.replayOptions.json)
+        let recorder = TranscriptRecorder(session: session) { message in
+            writer.write(RenderedOutput(chunks: [.init(stream: .standardError, text: message + "\n", style: .warning)]))
+        }
+        let transcriptCommands = TranscriptCommands(recorder: recorder)
+        var recordingFailed = false
+        func setUp(_ shell: Shell) {
+            transcriptCommands.install(in: shell)
+            guard let path = request.record else { return }
+            do {
+                try recorder.start(
+                    path: TranscriptCommands.expand(path), header: TranscriptHeader(recording: session.descriptor))
+            } catch {
+                recordingFailed = true
+                shell.writer.write(RenderedOutput(chunks: [.init(
+                    stream: .standardError, text: "baysh: \(error); going on without recording\n", style: .error)]))
+            }
+        }
+
+        let status: Int32
+        if let transcript, let file = request.replay {
+            signal(SIGPIPE, SIG_IGN)
+            let shell = Shell(session: session, editor: PlainLineReader { nil }, writer: writer, options: options)
+            setUp(shell)
+            let replay = TranscriptReplay(transcript: transcript, file: file, options: request.replayOptions)
+            status = await shell.run { shell in
+                let summary = await transcriptCommands.replaying(TranscriptCommands.expand(file)) {
+                    await replay.run(in: shell) { line in TerminalText.write(line + "\n", to: STDOUT_FILENO) }
+                }
+                return summary?.status ?? 1
+            }
+        } else {
+            status = await ShellLauncher.run(session: session, commands: commands, options: options, setUp: setUp)
+        }
+        return recordingFailed ? max(status, 1) : status
+    }
+
+    /// The terminal writer, or for `--json` one that keeps stdout for the JSON lines and lets only stderr through.
+    private static func makeWriter(json: Bool) -> TerminalWriter {
+        let standard = TerminalWriter.standard()
+        guard json else { return standard }
+        return TerminalWriter(colorsOnStandardError: standard.colorsOnStandardError) { text, stream in
+            if stream == .standardError { TerminalText.write(text, to: STDERR_FILENO) }
+        }
+    }
+}

@@ -1,0 +1,67 @@
+import Synchronization
+
+/// Records what the shell runs into a transcript file: the ``ShellObserver`` behind `--record FILE` and
+/// `:record FILE` / `:record off`.
+///
+/// Each line and exactly what the shell printed for it become one entry, written the moment it completes (see
+/// ``TranscriptWriter``). A call that was sent is written as its canonical line (``CallLineRenderer``: `read_file
+/// a.txt` becomes `read_file path=a.txt`, `content@=draft.md` carries the file's text), so the transcript replays
+/// the same arguments anywhere; meta commands and refused lines are written as typed. Lines that only steer recording or replay other lines are left out, because replaying
+/// them would run their lines twice: `:record`, `:source`, `:rerun` (the line it reruns is recorded as itself) and
+/// `:quit`.
+public final class TranscriptRecorder: ShellObserver {
+    /// Meta commands (canonical names) that are not written to the transcript.
+    static let unrecorded: Set<String> = ["record", "source", "rerun", "quit"]
+
+    private let writer = Mutex<TranscriptWriter?>(nil)
+    private let session: (any Session)?
+    private let warn: @Sendable (String) -> Void
+
+    /// `session` gives the tool schemas canonical lines are written by (its cached tool list; none: lines are
+    /// written untyped). `warn` prints the one warning given when a write fails (the shell passes its stderr).
+    public init(session: (any Session)?, warn: @escaping @Sendable (String) -> Void) {
+        self.session = session
+        self.warn = warn
+    }
+
+    /// The file being recorded to, or nil.
+    public var path: String? { writer.withLock { $0?.isRecording == true ? $0?.path : nil } }
+
+    /// Starts recording to `path` (emptying it) under `header`, ending any recording in progress.
+    public func start(path: String, header: TranscriptHeader) throws(TranscriptError) {
+        let new = try TranscriptWriter(path: path, header: header)
+        let old = writer.withLock { current in
+            defer { current = new }
+            return current
+        }
+        old?.close()
+    }
+
+    /// Ends the recording; gives the file it went to, or nil when none was in progress.
+    @discardableResult
+    public func stop() -> String? {
+        let old = writer.withLock { current in
+            defer { current = nil }
+            return current
+        }
+        let path = old?.isRecording == true ? old?.path : nil
+        old?.close()
+        return path
+    }
+
+    public func shellDidRun(_ record: ShellRecord) async {
+        if case .meta(let name) = record.kind, Self.unrecorded.contains(name) { return }
+        guard let current = writer.withLock({ $0 }) else { return }
+        var line = record.line
+        if case .call(let tool, let arguments, _) = record.kind {
+            let schema = session?.cachedTools?.first { $0.name == tool }?.inputSchema
+            line = CallLineRenderer.render(tool: tool, arguments: arguments, schema: schema)
+        }
+        let entry = TranscriptEntry(command: line, output: record.output.transcriptLines)
+        if let failure = current.append(entry) { warn("warning: \(failure)") }
+    }
+
+    public func shellWillExit() async {
+        stop()
+    }
+}

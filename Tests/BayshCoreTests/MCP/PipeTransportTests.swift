@@ -1,0 +1,174 @@
+import Foundation
+import Testing
+
+@testable import BayshCore
+
+/// PipeTransport and its line reader over real pipes.
+@Suite("Pipe transport", .timeLimit(.minutes(2)))
+struct PipeTransportTests {
+    /// A pipe whose write end the test feeds and whose read end a transport reads.
+    private func pipePair() -> (read: Int32, write: Int32) {
+        var ends: [Int32] = [-1, -1]
+        #expect(pipe(&ends) == 0)
+        return (ends[0], ends[1])
+    }
+
+    private func writeAll(_ text: some Collection<UInt8>, to descriptor: Int32) {
+        let bytes = Array(text)
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress! + offset, bytes.count - offset) }
+            if written <= 0 { return }
+            offset += written
+        }
+    }
+
+    /// Reads every message until the stream ends; returns them and the error it ended with.
+    private func drain(_ transport: PipeTransport) async -> ([Data], Error?) {
+        var messages: [Data] = []
+        do {
+            for try await message in await transport.receive() { messages.append(message) }
+            return (messages, nil)
+        } catch {
+            return (messages, error)
+        }
+    }
+
+    @Test("splits lines across reads, skips blank lines, ends with a clear error at end of file")
+    func framing() async throws {
+        let (input, feed) = pipePair()
+        let (unused, output) = pipePair()
+        defer { close(unused) }
+        let transport = PipeTransport(input: input, output: output, closesDescriptors: true, peer: "test peer")
+        try await transport.connect()
+        let writer = Thread {
+            self.writeAll(Array(#"{"a":1}"#.utf8) + [10, 10, 32, 13, 10], to: feed)
+            self.writeAll(Array(#"[{"b""#.utf8), to: feed)
+            usleep(20_000)
+            self.writeAll(Array(#":2}]"#.utf8) + [13, 10], to: feed)
+            close(feed)
+        }
+        writer.start()
+        let (messages, error) = await drain(transport)
+        #expect(messages.map { String(decoding: $0, as: UTF8.self) } == [#"{"a":1}"#, "[{\"b\":2}]\r"])
+        #expect(error as? SessionError == .transport("test peer closed its output"))
+        await transport.disconnect()
+    }
+
+    @Test("a line that is not JSON ends the stream with a protocol violation quoting it")
+    func garbage() async throws {
+        let (input, feed) = pipePair()
+        let (unused, output) = pipePair()
+        defer { close(unused) }
+        let transport = PipeTransport(input: input, output: output, closesDescriptors: true, peer: "server 'x'")
+        try await transport.connect()
+        writeAll(Array("{}\nnpm WARN deprecated\n".utf8), to: feed)
+        let (messages, error) = await drain(transport)
+        close(feed)
+        #expect(messages.count == 1)
+        #expect(
+            error as? SessionError
+                == .protocolViolation("server 'x' wrote a line that is not JSON-RPC: 'npm WARN deprecated'"))
+        await transport.disconnect()
+    }
+
+    @Test("a line over the limit and a message cut by end of file are protocol violations")
+    func limits() async throws {
+        let (input, feed) = pipePair()
+        let (unused, output) = pipePair()
+        defer { close(unused) }
+        let transport = PipeTransport(
+            input: input, output: output, closesDescriptors: true, peer: "p", maxMessageBytes: 1024 * 1024)
+        try await transport.connect()
+        let writer = Thread {
+            self.writeAll([UInt8](repeating: UInt8(ascii: "{"), count: 3 * 1024 * 1024), to: feed)
+            close(feed)
+        }
+        writer.start()
+        let (_, error) = await drain(transport)
+        guard case .protocolViolation(let message) = error as? SessionError else {
+            Issue.record("expected a protocol violation, got \(String(describing: error))")
+            return
+        }
+        #expect(message.contains("longer than 1 MB"))
+
+        let (input2, feed2) = pipePair()
+        let cut = PipeTransport(input: input2, output: -1, closesDescriptors: false, peer: "p")
+        try await cut.connect()
+        writeAll(Array(#"{"half":"#.utf8), to: feed2)
+        close(feed2)
+        let (_, error2) = await drain(cut)
+        #expect(error2 as? SessionError == .protocolViolation("p closed its output in the middle of a message (8 bytes)"))
+        close(input2)
+    }
+
+    @Test("a 100 MB message goes out whole and comes back whole")
+    func hundredMegabytes() async throws {
+        let (input, feed) = pipePair()
+        let (unused, output) = pipePair()
+        defer { close(unused) }
+        let size = 100 * 1024 * 1024
+        var message = Data(count: size)
+        message.withUnsafeMutableBytes { bytes in
+            bytes.initializeMemory(as: UInt8.self, repeating: UInt8(ascii: "x"))
+            bytes[0] = UInt8(ascii: "{")
+            bytes[size - 1] = UInt8(ascii: "}")
+        }
+        let reader = PipeTransport(input: input, output: output, closesDescriptors: true, peer: "reader")
+        try await reader.connect()
+        let sent = message
+        let writer = Thread {
+            // Partial writes: a pipe takes 64 KB at a time, so writeLine loops thousands of times.
+            try? PipeTransport.writeLine(sent, to: feed, peer: "writer")
+            try? PipeTransport.writeLine(Data("{}".utf8), to: feed, peer: "writer")
+            close(feed)
+        }
+        writer.start()
+        let (messages, _) = await drain(reader)
+        #expect(messages.count == 2)
+        #expect(messages.first == message)
+        #expect(messages.last == Data("{}".utf8))
+        await reader.disconnect()
+    }
+
+    @Test("writing to a peer that has gone is an error, not SIGPIPE")
+    func brokenPipe() async throws {
+        let (input, feed) = pipePair()
+        let (peerEnd, output) = pipePair()
+        close(peerEnd)
+        let transport = PipeTransport(input: input, output: output, closesDescriptors: true, peer: "gone")
+        try await transport.connect()
+        await #expect(throws: SessionError.transport("gone closed its input (broken pipe)")) {
+            try await transport.send(Data("{}".utf8))
+        }
+        close(feed)
+        await transport.disconnect()
+        await #expect(throws: SessionError.self) { try await transport.send(Data("{}".utf8)) }
+    }
+
+    @Test("the server side answers every request before honouring the client's end of file")
+    func answersBeforeEnd() async throws {
+        let process = try ServerProcess.start(command: [try MCPFixtures.testServer])
+        let lines = [
+            #"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}"#,
+            #"{"jsonrpc":"2.0","method":"notifications/initialized"}"#,
+            #"{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"slow","arguments":{"ms":200}}}"#,
+            #"{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"echo","arguments":{"text":"x"}}}"#,
+        ]
+        writeAll(Array((lines.joined(separator: "\n") + "\n").utf8), to: process.stdinDescriptor)
+        close(process.stdinDescriptor)
+        var output = Data()
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let count = read(process.stdoutDescriptor, &chunk, chunk.count)
+            if count <= 0 { break }
+            output.append(contentsOf: chunk[0..<count])
+        }
+        close(process.stdoutDescriptor)
+        #expect(await process.waitForExit(timeout: .seconds(10)))
+        #expect(process.exitStatus == 0)
+        let answers = String(decoding: output, as: UTF8.self).split(separator: "\n")
+        #expect(answers.count == 3)
+        #expect(answers.contains { $0.contains(#""id":2"#) && $0.contains("slept") })
+    }
+}
