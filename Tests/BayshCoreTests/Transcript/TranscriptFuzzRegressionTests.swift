@@ -28,6 +28,14 @@ import Testing
         #expect(try shellReader.read(path: path).entries.map(\.command) == first.entries.map(\.command))
     }
 
+    @Test func aSavedFirstCommandStartingWithAByteOrderMarkKeepsIt() throws {
+        let scratch = try TemporaryDirectory()
+        let path = scratch.path("saved.txt")
+        let commands = ["\u{FEFF}# not a comment", ":tools"]
+        try TranscriptWriter.save(commands: commands, header: TranscriptHeader(version: nil), to: path)
+        #expect(try TranscriptReader().read(path: path).entries.map(\.command) == commands)
+    }
+
     @Test func continuationLinesAndOpenQuotesMixInOneBareCommand() {
         let transcript = shellReader.parse("shell 'a\n. b\nc'\n. d\n:tools\n")
         #expect(transcript.entries.map(\.command) == ["shell 'a\nb\nc'\nd", ":tools"])
