@@ -35,7 +35,7 @@ struct Baysh: AsyncParsableCommand {
             do {
                 replayed = try TranscriptLauncher.load(path)
             } catch {
-                FileHandle.standardError.write(Data("baysh: \(error)\n".utf8))
+                FileHandle.standardError.write(Data(Redactor.shared.redact("baysh: \(error)\n").utf8))
                 throw ExitCode(2)
             }
         }
@@ -43,7 +43,7 @@ struct Baysh: AsyncParsableCommand {
         do {
             opened = try await SessionOpener.open(session.request())
         } catch {
-            FileHandle.standardError.write(Data("baysh: \(error)\n".utf8))
+            FileHandle.standardError.write(Data(Redactor.shared.redact("baysh: \(error)\n").utf8))
             throw ExitCode(1)
         }
         let status = await TranscriptLauncher.run(

@@ -6,6 +6,8 @@ import Testing
 /// XDG folders so history and sessions never mix.
 struct BayshProcess {
     let root: URL
+    /// Variables added to (or replacing) the fixed environment below.
+    var extraEnvironment: [String: String] = [:]
 
     init() throws {
         root = FileManager.default.temporaryDirectory.appendingPathComponent("baysh-e2e-\(UUID().uuidString)")
@@ -27,7 +29,12 @@ struct BayshProcess {
             "HOME": root.path, "XDG_STATE_HOME": root.appendingPathComponent("state").path,
             "XDG_DATA_HOME": root.appendingPathComponent("data").path, "TERM": "xterm", "LANG": "C.UTF-8",
             "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
-        ]
+        ].merging(Self.sanitizerOptions) { $1 }.merging(extraEnvironment) { $1 }
+    }
+
+    /// The sanitizer settings of the test run (log file, suppressions), so a sanitized `baysh` reports the same way.
+    static var sanitizerOptions: [String: String] {
+        ProcessInfo.processInfo.environment.filter { ["ASAN_OPTIONS", "LSAN_OPTIONS", "TSAN_OPTIONS"].contains($0.key) }
     }
 
     func terminal(_ arguments: [String] = []) throws -> PseudoTerminal {
