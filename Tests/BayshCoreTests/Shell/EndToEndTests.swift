@@ -6,6 +6,8 @@ import Testing
 /// XDG folders so history and sessions never mix.
 struct BayshProcess {
     let root: URL
+    /// Added to (or replacing) the run's environment: a backend's endpoint and key.
+    var extraEnvironment: [String: String] = [:]
 
     init() throws {
         root = FileManager.default.temporaryDirectory.appendingPathComponent("baysh-e2e-\(UUID().uuidString)")
@@ -27,7 +29,7 @@ struct BayshProcess {
             "HOME": root.path, "XDG_STATE_HOME": root.appendingPathComponent("state").path,
             "XDG_DATA_HOME": root.appendingPathComponent("data").path, "TERM": "xterm", "LANG": "C.UTF-8",
             "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
-        ]
+        ].merging(extraEnvironment) { $1 }
     }
 
     func terminal(_ arguments: [String] = []) throws -> PseudoTerminal {
@@ -191,7 +193,7 @@ struct EndToEndTests {
         let json = try baysh.piped(["--format", "json", "-c", "shell command=\"echo j\""])
         #expect(json.stdout.contains("\"isError\" : false"))
         let usage = try baysh.piped(["--history-size", "0"])
-        #expect(usage.status == 64)
+        #expect(usage.status == 2)
         #expect(usage.stderr.contains("--history-size must be at least 1"))
     }
 }
