@@ -100,7 +100,7 @@ struct EndToEndTests {
         try terminal.waitForPrompt(after: "Ctrl-D exits\n")
         terminal.type("shell command=\"sleep 30\" timeout_ms=60000\r")
         // The shell tool is destructive, so baysh asks first.
-        try terminal.waitFor("Call it? [y/N]")
+        try terminal.waitFor("Call it? [y/N/a=always]")
         terminal.type("y\r")
         try terminal.waitFor("(Ctrl-C cancels)", timeout: .seconds(20))
         let pressed = ContinuousClock.now
@@ -109,13 +109,16 @@ struct EndToEndTests {
         #expect(ContinuousClock.now - pressed < .seconds(15))
         try terminal.waitForPrompt()
         terminal.type("shell command=\"echo still-here\"\r")
-        try terminal.waitFor("Call it? [y/N]")
+        try terminal.waitFor("Call it? [y/N/a=always]")
         terminal.type("\r")
         try terminal.waitForPrompt(after: "not called\n")
         terminal.type("shell command=\"echo still-here\"\r")
-        try terminal.waitFor("Call it? [y/N]")
-        terminal.type("yes\r")
+        try terminal.waitFor("Call it? [y/N/a=always]")
+        terminal.type("a\r")
         try terminal.waitForPrompt(after: "still-here\n")
+        // After "a" (always) the same tool is called without asking again.
+        terminal.type("shell command=\"echo again\"\r")
+        try terminal.waitForPrompt(after: "again\n")
         // Ctrl-C at the prompt abandons the line being typed.
         terminal.type("shell command=\"echo never\"\u{3}")
         try terminal.waitForPrompt(after: "^C\n")
