@@ -66,7 +66,7 @@ import Testing
         let started = clock.now
         let result = try await fixture.call(
             "shell", ["command": "sleep 30 & echo $! > bg.pid; echo started; sleep 30", "timeout_ms": 400])
-        #expect(started.duration(to: clock.now) < .seconds(5))
+        #expect(started.duration(to: clock.now) < .seconds(15))
         #expect(result.isError)
         let fields = try LocalFixture.shellFields(result)
         #expect(fields["exit_code"] == 124)
@@ -92,7 +92,7 @@ import Testing
         let cancelled = clock.now
         call.cancel()
         await #expect(throws: SessionError.cancelled(operation: "shell")) { try await call.value }
-        #expect(cancelled.duration(to: clock.now) < .seconds(2))
+        #expect(cancelled.duration(to: clock.now) < .seconds(10))
         #expect(await Self.isGone(background))
     }
 

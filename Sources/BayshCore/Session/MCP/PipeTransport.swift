@@ -37,6 +37,8 @@ public actor PipeTransport: Transport {
     private let router: ResponseRouter?
     private var connected = false
     private var closed = false
+    /// What the reading thread has read so far (a message stuck half-read, end of file).
+    public nonisolated let progress: ReadProgress
 
     /// - Parameters:
     ///   - input: Read from: the server's stdout, or the process's stdin when serving.
@@ -47,13 +49,16 @@ public actor PipeTransport: Transport {
     ///   - answersBeforeEnd: Server side: at the end of the input, keep the stream open until every request
     ///     received has been answered, so a client that closes its output right after writing still gets answers.
     ///   - router: Takes the answers to calls sent around the SDK client (see ``ResponseRouter``).
+    ///   - progress: Kept up to date by the reading thread (given by a caller that needs it in `ended`).
     ///   - ended: Called once, on the reading thread, with the reason reading stopped (end of file, read error,
     ///     garbage, an over-long line). Not called for ``disconnect()``.
     public init(
         input: Int32, output: Int32, closesDescriptors: Bool, peer: String,
         maxMessageBytes: Int = PipeTransport.defaultMaxMessageBytes,
-        answersBeforeEnd: Bool = false, router: ResponseRouter? = nil, logger: Logger? = nil, ended: @escaping @Sendable (SessionError) -> Void = { _ in }
+        answersBeforeEnd: Bool = false, router: ResponseRouter? = nil, progress: ReadProgress = ReadProgress(),
+        logger: Logger? = nil, ended: @escaping @Sendable (SessionError) -> Void = { _ in }
     ) {
+        self.progress = progress
         self.input = input
         self.output = output
         self.closesDescriptors = closesDescriptors
@@ -71,7 +76,7 @@ public actor PipeTransport: Transport {
         guard !closed else { throw SessionError.transport("the connection to \(peer) is closed; reconnect") }
         BrokenPipeSignal.ignore()
         connected = true
-        let reader = LineReader(descriptor: input, maxLineBytes: maxMessageBytes, peer: peer)
+        let reader = LineReader(descriptor: input, maxLineBytes: maxMessageBytes, peer: peer, progress: progress)
         let continuation = continuation
         let ended = ended
         let input = input
