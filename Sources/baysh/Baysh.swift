@@ -24,6 +24,23 @@ struct Baysh: AsyncParsableCommand {
 @main
 enum BayshMain {
     static func main() async {
+        // `baysh --help` is where people look for the shell's flags, so it shows them, then the other subcommands.
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        if arguments == ["--help"] || arguments == ["-h"] || arguments == ["help"] {
+            let shellHelp = ShellCommand.helpMessage(columns: nil)
+                .replacingOccurrences(of: "USAGE: shell ", with: "USAGE: baysh [shell] ")
+                .replacingOccurrences(of: "OVERVIEW: Open a session and run the shell (the default).",
+                    with: "OVERVIEW: " + Baysh.configuration.abstract)
+            print(shellHelp)
+            print("""
+
+                OTHER SUBCOMMANDS:
+                  serve                   Serve a local session as an MCP server over stdio (baysh serve --help).
+                  sessions                List local or AgentBay sessions (baysh sessions --help).
+                  --version               Show the version.
+                """)
+            return
+        }
         do {
             var command = try Baysh.parseAsRoot()
             if var asyncCommand = command as? any AsyncParsableCommand {

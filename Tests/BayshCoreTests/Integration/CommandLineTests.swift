@@ -45,9 +45,14 @@ struct CommandLineTests {
         let rows = blue.stdout.split(separator: "\n")
         #expect(rows.count == 2)
         #expect(rows.last?.contains("team=blue") == true && rows.last?.hasSuffix(folder) == true)
-        let help = try baysh.piped(["shell", "--help"])
-        for group in ["SESSION:", "MCP SERVER:", "AGENTBAY:", "SHELL:", "TRANSCRIPTS:"] {
-            #expect(help.stdout.contains(group))
+        for arguments in [["shell", "--help"], ["--help"]] {
+            let help = try baysh.piped(arguments)
+            for group in ["SESSION:", "MCP SERVER:", "AGENTBAY:", "SHELL:", "TRANSCRIPTS:"] {
+                #expect(help.stdout.contains(group), "\(arguments) lacks \(group)")
+            }
         }
+        // The top-level help also names the other subcommands.
+        let top = try baysh.piped(["--help"])
+        #expect(top.stdout.contains("USAGE: baysh [shell]") && top.stdout.contains("serve") && top.stdout.contains("sessions"))
     }
 }
