@@ -6,7 +6,7 @@ import Testing
 /// XDG folders so history and sessions never mix.
 struct BayshProcess {
     let root: URL
-    /// Variables added to (or replacing) the fixed environment below.
+    /// Added to (or replacing) the run's environment: a backend's endpoint and key.
     var extraEnvironment: [String: String] = [:]
 
     init() throws {
@@ -107,7 +107,7 @@ struct EndToEndTests {
         try terminal.waitForPrompt(after: "Ctrl-D exits\n")
         terminal.type("shell command=\"sleep 30\" timeout_ms=60000\r")
         // The shell tool is destructive, so baysh asks first.
-        try terminal.waitFor("Call it? [y/N]")
+        try terminal.waitFor("Call it? [y/N/a=always]")
         terminal.type("y\r")
         try terminal.waitFor("(Ctrl-C cancels)", timeout: .seconds(20))
         let pressed = ContinuousClock.now
@@ -116,13 +116,16 @@ struct EndToEndTests {
         #expect(ContinuousClock.now - pressed < .seconds(15))
         try terminal.waitForPrompt()
         terminal.type("shell command=\"echo still-here\"\r")
-        try terminal.waitFor("Call it? [y/N]")
+        try terminal.waitFor("Call it? [y/N/a=always]")
         terminal.type("\r")
         try terminal.waitForPrompt(after: "not called\n")
         terminal.type("shell command=\"echo still-here\"\r")
-        try terminal.waitFor("Call it? [y/N]")
-        terminal.type("yes\r")
+        try terminal.waitFor("Call it? [y/N/a=always]")
+        terminal.type("a\r")
         try terminal.waitForPrompt(after: "still-here\n")
+        // After "a" (always) the same tool is called without asking again.
+        terminal.type("shell command=\"echo again\"\r")
+        try terminal.waitForPrompt(after: "again\n")
         // Ctrl-C at the prompt abandons the line being typed.
         terminal.type("shell command=\"echo never\"\u{3}")
         try terminal.waitForPrompt(after: "^C\n")
@@ -198,7 +201,7 @@ struct EndToEndTests {
         let json = try baysh.piped(["--format", "json", "-c", "shell command=\"echo j\""])
         #expect(json.stdout.contains("\"isError\" : false"))
         let usage = try baysh.piped(["--history-size", "0"])
-        #expect(usage.status == 64)
+        #expect(usage.status == 2)
         #expect(usage.stderr.contains("--history-size must be at least 1"))
     }
 }
