@@ -39,6 +39,13 @@ struct BayshSecretEndToEndTests {
         return leaks + scan.leaks(underFolder: baysh.root.appendingPathComponent("state"))
     }
 
+    /// A started fake with a fresh random key whose sessions are VPC sessions (each with a token).
+    static func startVPCFake() throws -> AgentBayFake {
+        let fake = AgentBayFake(apiKey: "akm-" + SecretLeakTests.randomPart(32), options: FakeOptions(vpcSessions: true))
+        try fake.start()
+        return fake
+    }
+
     /// Every VPC session token the fake handed out, read back from its sessions' `GetSession` answers.
     static func sessionTokens(_ fake: AgentBayFake) async throws -> [String: String] {
         var tokens: [String: String] = [:]
@@ -85,8 +92,7 @@ struct BayshSecretEndToEndTests {
     }
 
     @Test func agentBayVPCSessionPiped() async throws {
-        let fake = AgentBayFake(apiKey: "akm-" + SecretLeakTests.randomPart(32), options: FakeOptions(vpcSessions: true))
-        try fake.start()
+        let fake = try Self.startVPCFake()
         defer { fake.stop() }
         let (baysh, key) = try Self.process(agentBay: fake)
         defer { baysh.removeFolders() }
@@ -105,8 +111,7 @@ struct BayshSecretEndToEndTests {
     }
 
     @Test func agentBayVPCSessionOnATerminal() async throws {
-        let fake = AgentBayFake(apiKey: "akm-" + SecretLeakTests.randomPart(32), options: FakeOptions(vpcSessions: true))
-        try fake.start()
+        let fake = try Self.startVPCFake()
         defer { fake.stop() }
         let (baysh, key) = try Self.process(agentBay: fake)
         defer { baysh.removeFolders() }
