@@ -238,7 +238,7 @@ import Testing
     @Test func aSlowAnswerTimesOutQuickly() async throws {
         try await withAgentBayFake { fixture async throws in
             let session = try await fixture.createSession()
-            fixture.fake.faults = FakeFaults(actions: ["CallMcpTool"], delay: .seconds(3))
+            fixture.fake.faults = FakeFaults(actions: ["CallMcpTool"], delay: .seconds(20))
             let clock = ContinuousClock()
             let start = clock.now
             await #expect(throws: SessionError.timedOut(operation: "CallMcpTool", after: .milliseconds(200))) {
@@ -246,7 +246,7 @@ import Testing
                     name: "echo", arguments: ["text": "slow"],
                     options: CallOptions(readTimeout: .milliseconds(200), connectTimeout: .milliseconds(200)))
             }
-            #expect(clock.now - start < .milliseconds(2900))
+            #expect(clock.now - start < .seconds(15))
             #expect(fixture.fake.requests("CallMcpTool") == 1)
             await session.close()
         }

@@ -94,7 +94,7 @@ struct HTTPServerFaultTests {
                 try await session.callTool(
                     name: "anything", arguments: [:], options: CallOptions(readTimeout: .milliseconds(500)))
             }
-            #expect(ContinuousClock.now - started < .seconds(2))
+            #expect(ContinuousClock.now - started < .seconds(8))
             #expect(try await session.listTools().map(\.name) == ["anything"])
         }
     }
