@@ -139,14 +139,17 @@ final class PipeWriter: Sendable {
     /// with `CancellationError`; the line is still written whole, so the stream stays in step.
     func write(_ data: Data) async throws {
         let waiter = Waiter()
+        // Post before suspending: a line that fits in the pipe is written right here, and then the task need not
+        // suspend and be scheduled again (that hop cost a fifth of `baysh serve`'s answer rate).
+        do {
+            try post(data) { error in waiter.finish(error.map { .failure($0) } ?? .success(())) }
+        } catch {
+            waiter.finish(.failure(error))
+        }
+        if let early = waiter.takeIfDone() { return try early.get() }
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, Swift.Error>) in
                 waiter.wait(continuation)
-                do {
-                    try post(data) { error in waiter.finish(error.map { .failure($0) } ?? .success(())) }
-                } catch {
-                    waiter.finish(.failure(error))
-                }
             }
         } onCancel: {
             waiter.finish(.failure(CancellationError()))
@@ -310,6 +313,15 @@ private final class Waiter: Sendable {
     }
 
     private let state = Mutex(State.idle)
+
+    /// The result when the work already finished (nobody waits any more), else nil.
+    func takeIfDone() -> Result<Void, Swift.Error>? {
+        state.withLock { state in
+            guard case .done(let result) = state else { return nil }
+            state = .resumed
+            return result
+        }
+    }
 
     func wait(_ continuation: CheckedContinuation<Void, Swift.Error>) {
         let early = state.withLock { state -> Result<Void, Swift.Error>? in
