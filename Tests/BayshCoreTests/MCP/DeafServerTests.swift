@@ -24,10 +24,10 @@ struct DeafServerTests {
                 name: "echo", arguments: ["text": .string(Self.megabyte)],
                 options: CallOptions(readTimeout: .milliseconds(300)))
         }
-        #expect(ContinuousClock.now - started < .seconds(3))
+        #expect(ContinuousClock.now - started < .seconds(15))
         let closing = ContinuousClock.now
         await session.close()
-        #expect(ContinuousClock.now - closing < .seconds(4))
+        #expect(ContinuousClock.now - closing < .seconds(15))
     }
 
     @Test("several stuck calls at once leave the pool free: other tasks keep running, cancellation works")
@@ -48,19 +48,23 @@ struct DeafServerTests {
             }
         }
         try await Task.sleep(for: .milliseconds(500))
+        // The ticker keeps ticking while the calls are stuck; a frozen pool gives no tick at all. The window is wide
+        // because a loaded 2-core machine may run the ticker only now and then.
         let before = ticks.load(ordering: .relaxed)
-        try await Task.sleep(for: .milliseconds(500))
-        // About 25 ticks in half a second; a frozen pool gives none.
+        let deadline = ContinuousClock.now + .seconds(20)
+        while ticks.load(ordering: .relaxed) - before < 5, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(20))
+        }
         #expect(ticks.load(ordering: .relaxed) - before >= 5)
         let cancelled = ContinuousClock.now
         for call in calls { call.cancel() }
         for call in calls {
             await #expect(throws: SessionError.cancelled(operation: "call echo")) { _ = try await call.value }
         }
-        #expect(ContinuousClock.now - cancelled < .seconds(3))
+        #expect(ContinuousClock.now - cancelled < .seconds(15))
         let closing = ContinuousClock.now
         await session.close()
-        #expect(ContinuousClock.now - closing < .seconds(4))
+        #expect(ContinuousClock.now - closing < .seconds(15))
         ticker.cancel()
     }
 
