@@ -125,7 +125,7 @@ public final class MCPSession: Session {
         let started = ContinuousClock.now
         let answer: CallAnswer
         do {
-            let (router, transport, client) = (connection.router, connection.transport, connection.client)
+            let (router, client) = (connection.router, connection.client)
             let data = try await CallDeadline.run(
                 operation: operation, timeout: options.readTimeout ?? readTimeout,
                 abandon: {
@@ -134,7 +134,7 @@ public final class MCPSession: Session {
                 }
             ) {
                 try await router.response(to: id, answerArrivesDuringSend: connection.answersArriveDuringSend) {
-                    try await transport.send(request)
+                    try await connection.sendCall(request, id: id)
                 }
             }
             answer = try JSONDecoder().decode(CallAnswer.self, from: data)
