@@ -38,6 +38,11 @@ final class FixtureSession: Session {
         tool("cwd", "Returns the working directory.", [:], readOnly: true),
         tool("crash", "Writes `message` to stderr and exits with status 3.", ["message": "string"], readOnly: false),
         tool("garbage", "Writes a line that is not JSON to stdout.", [:], readOnly: false),
+        tool("partial", "Writes half a JSON-RPC line to stdout, then hangs.", [:], readOnly: false),
+        tool("partial-exit", "Writes half a JSON-RPC line to stdout and a stderr line, then exits with status 4.", [:],
+            readOnly: false),
+        tool("flood", "Writes `bytes` bytes of stderr (short lines, then one long line), then answers.",
+            ["bytes": "integer"], readOnly: true),
     ]
 
     private static func tool(_ name: String, _ description: String, _ properties: [String: String], readOnly: Bool)
@@ -92,8 +97,48 @@ final class FixtureSession: Session {
             let line = "this is not JSON-RPC\n"
             _ = line.withCString { write(STDOUT_FILENO, $0, strlen($0)) }
             return ToolResult(content: [.text("wrote garbage")])
+        case "partial":
+            Self.writeAll(Array(#"{"jsonrpc":"2.0","id":"baysh-"#.utf8), to: STDOUT_FILENO)
+            while true { try? await Task.sleep(for: .seconds(3600)) }
+        case "partial-exit":
+            Self.writeAll(Array(#"{"jsonrpc":"2.0","id":"baysh-"#.utf8), to: STDOUT_FILENO)
+            Self.writeAll(Array("fixture: dying mid-answer\n".utf8), to: STDERR_FILENO)
+            exit(4)
+        case "flood":
+            let total = arguments["bytes"]?.intValue ?? 0
+            Self.flood(bytes: total)
+            return ToolResult(content: [.text("flooded \(total)")])
         default:
             throw SessionError.notFound("unknown tool '\(name)'")
+        }
+    }
+
+    /// Half the bytes in 100-byte lines, the other half as one line with no newline until the end, then a last
+    /// line that must be the tail's newest: a server logging heavily while it answers.
+    private static func flood(bytes total: Int) {
+        var line = [UInt8](repeating: UInt8(ascii: "e"), count: 99)
+        line.append(UInt8(ascii: "\n"))
+        let lines = Array(repeatElement(line, count: 655).joined())
+        let long = [UInt8](repeating: UInt8(ascii: "L"), count: 64 * 1024)
+        var written = 0
+        while written < total / 2 {
+            writeAll(lines, to: STDERR_FILENO)
+            written += lines.count
+        }
+        while written < total {
+            writeAll(long, to: STDERR_FILENO)
+            written += long.count
+        }
+        writeAll(Array("\nfixture: flood done\n".utf8), to: STDERR_FILENO)
+    }
+
+    private static func writeAll(_ bytes: [UInt8], to descriptor: Int32) {
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress! + offset, bytes.count - offset) }
+            if written < 0 && errno == EINTR { continue }
+            if written <= 0 { return }
+            offset += written
         }
     }
 

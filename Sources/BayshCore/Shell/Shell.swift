@@ -66,6 +66,9 @@ public final class Shell {
     /// Set by `:delete`: the session is gone, so exiting neither deletes nor closes it again.
     private var sessionEnded = false
     private var anyFailed = false
+    /// Destructive tools the user answered `a` (always) for: asking before every `shell` call would make the
+    /// local session, whose shell tool is destructive, tiresome to explore.
+    private var confirmedTools: Set<String> = []
 
     public init(
         session: any Session, editor: any LineEditor, writer: TerminalWriter = .standard(),
@@ -217,7 +220,7 @@ public final class Shell {
 
         // 2. Ask before a destructive tool, when someone is there to answer.
         if let tool = tools.tool(named: call.tool), tool.needsConfirmation, editor.isInteractive,
-            !settings.assumeYes
+            !settings.assumeYes, !confirmedTools.contains(tool.name)
         {
             guard await confirm(tool) else {
                 output.errorLine("not called", style: .dim)
@@ -266,9 +269,18 @@ public final class Shell {
     }
 
     private func confirm(_ tool: ToolInfo) async -> Bool {
-        let question = "\(tool.name) is marked destructive: it may change or delete things. Call it? [y/N] "
+        let question =
+            "\(tool.name) is marked destructive: it may change or delete things. Call it? [y/N/a=always] "
         guard case .line(let answer) = await read(prompt: question) else { return false }
-        return ["y", "yes"].contains(answer.trimmingCharacters(in: .whitespaces).lowercased())
+        switch answer.trimmingCharacters(in: .whitespaces).lowercased() {
+        case "y", "yes":
+            return true
+        case "a", "always":
+            confirmedTools.insert(tool.name)
+            return true
+        default:
+            return false
+        }
     }
 
     // MARK: - Meta commands

@@ -109,5 +109,10 @@ import Testing
         #expect(AgentBayRetryPolicy.isRetryable(code: "X", httpStatus: 429))
         #expect(AgentBayRetryPolicy.isRetryable(code: "ServiceUnavailable", httpStatus: 503))
         #expect(!AgentBayRetryPolicy.isRetryable(code: "InvalidMcpSession.NotFound", httpStatus: 400))
+        // Mutating actions: throttling only.
+        #expect(AgentBayRetryPolicy.shouldRetry(code: "Throttling.User", httpStatus: 400, readOnly: false))
+        #expect(AgentBayRetryPolicy.shouldRetry(code: "HTTP429", httpStatus: 429, readOnly: false))
+        #expect(!AgentBayRetryPolicy.shouldRetry(code: "ServiceUnavailable", httpStatus: 503, readOnly: false))
+        #expect(AgentBayRetryPolicy.shouldRetry(code: "ServiceUnavailable", httpStatus: 503, readOnly: true))
     }
 }

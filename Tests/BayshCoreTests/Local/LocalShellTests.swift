@@ -66,7 +66,7 @@ import Testing
         let started = clock.now
         let result = try await fixture.call(
             "shell", ["command": "sleep 30 & echo $! > bg.pid; echo started; sleep 30", "timeout_ms": 400])
-        #expect(started.duration(to: clock.now) < .seconds(5))
+        #expect(started.duration(to: clock.now) < .seconds(15))
         #expect(result.isError)
         let fields = try LocalFixture.shellFields(result)
         #expect(fields["exit_code"] == 124)
@@ -85,14 +85,14 @@ import Testing
         }
         let clock = ContinuousClock()
         let waitStart = clock.now
-        while fixture.contents("bg.pid")?.hasSuffix("\n") != true && waitStart.duration(to: clock.now) < .seconds(10) {
+        while fixture.contents("bg.pid")?.hasSuffix("\n") != true && waitStart.duration(to: clock.now) < .seconds(60) {
             try await Task.sleep(for: .milliseconds(20))
         }
         let background = try #require(Int32(fixture.contents("bg.pid")?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""))
         let cancelled = clock.now
         call.cancel()
         await #expect(throws: SessionError.cancelled(operation: "shell")) { try await call.value }
-        #expect(cancelled.duration(to: clock.now) < .seconds(2))
+        #expect(cancelled.duration(to: clock.now) < .seconds(10))
         #expect(await Self.isGone(background))
     }
 

@@ -85,10 +85,18 @@ func withLoopbackServer(
     let process = try ServerProcess.start(command: [try MCPFixtures.python, script] + arguments)
     defer { close(process.stdoutDescriptor) }
     close(process.stdinDescriptor)
-    var text = ""
-    var byte: UInt8 = 0
-    // The fixture prints its port at once; a child that dies before ends the read with end of file.
-    while !text.hasSuffix("\n") && read(process.stdoutDescriptor, &byte, 1) == 1 { text.append(Character(UnicodeScalar(byte))) }
+    // The fixture prints its port at once; a child that dies before ends the read with end of file. The blocking
+    // reads run on a thread of their own: Python takes up to a second to start on a busy machine, and blocking one
+    // of the two threads of the concurrency pool that long stalls every other test running beside this one.
+    let descriptor = process.stdoutDescriptor
+    let text = await withCheckedContinuation { (continuation: CheckedContinuation<String, Never>) in
+        Thread {
+            var text = ""
+            var byte: UInt8 = 0
+            while !text.hasSuffix("\n") && read(descriptor, &byte, 1) == 1 { text.append(Character(UnicodeScalar(byte))) }
+            continuation.resume(returning: text)
+        }.start()
+    }
     guard text.hasPrefix("PORT "), let port = Int(text.dropFirst(5).trimmingCharacters(in: .whitespacesAndNewlines))
     else {
         await process.terminate(grace: .zero)

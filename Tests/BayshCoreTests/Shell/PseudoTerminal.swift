@@ -94,7 +94,7 @@ final class PseudoTerminal {
 
     /// Waits until `text` shows after the previous match; gives the visible text up to and including it.
     @discardableResult
-    func waitFor(_ text: String, timeout: Duration = .seconds(10)) throws -> String {
+    func waitFor(_ text: String, timeout: Duration = .seconds(20)) throws -> String {
         let deadline = ContinuousClock.now + timeout
         while true {
             let shown = visible
@@ -111,7 +111,7 @@ final class PseudoTerminal {
     }
 
     /// Waits until a `baysh local:xxxx> ` prompt shows after `text`, so what is typed next reaches the editor.
-    func waitForPrompt(after text: String = "", timeout: Duration = .seconds(10)) throws {
+    func waitForPrompt(after text: String = "", timeout: Duration = .seconds(20)) throws {
         if !text.isEmpty { try waitFor(text + "baysh local:", timeout: timeout) } else {
             try waitFor("baysh local:", timeout: timeout)
         }
@@ -119,7 +119,7 @@ final class PseudoTerminal {
     }
 
     /// Waits for the program to end and gives its exit status (128+N after signal N).
-    func waitForExit(timeout: Duration = .seconds(10)) throws -> Int32 {
+    func waitForExit(timeout: Duration = .seconds(20)) throws -> Int32 {
         let deadline = ContinuousClock.now + timeout
         while exitStatus == nil {
             readAvailable(waitingUpTo: 50)

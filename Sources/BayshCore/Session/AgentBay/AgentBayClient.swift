@@ -12,6 +12,11 @@ import MCP
 /// parameters as a form body and the key as the form field `Authorization=Bearer <key>` (the API is "anonymous": no
 /// signature). The typed operations live in extensions; this file holds the exchange, the retries and the logging.
 ///
+/// Retries (``AgentBayRetryPolicy``, backoff with jitter): a throttled request (`Throttling*`, HTTP 429) is sent again
+/// whatever the action, CallMcpTool included, because the gateway refused it before it ran; HTTP 5xx and broken
+/// connections are retried only for read-only actions, and a mutating action only when the connect itself failed, so
+/// a tool call is never run twice.
+///
 /// Connection reuse and exactly-once tool calls: libcurl (under URLSession on Linux) re-sends a request by itself
 /// when a *reused* keep-alive connection dies before any byte of the answer arrived. URLSession cannot rewind a
 /// `Data` body for that re-send, so the second copy goes out without its body and never reaches the server as a
@@ -136,7 +141,7 @@ public final class AgentBayClient: Sendable {
                 do {
                     return try interpret(data, response)
                 } catch SessionError.api(let code, let message, let requestId, let status)
-                    where idempotent && AgentBayRetryPolicy.isRetryable(code: code, httpStatus: status)
+                    where AgentBayRetryPolicy.shouldRetry(code: code, httpStatus: status, readOnly: idempotent)
                         && attempt < retryPolicy.maxAttempts
                 {
                     _ = (message, requestId)

@@ -2,9 +2,11 @@ import Foundation
 
 /// When and how often the client sends a request again.
 ///
-/// Read-only actions are retried on throttling (`Throttling*` codes, HTTP 429), HTTP 5xx and broken connections.
-/// Every action — tool calls included — is retried when the connection could not be made at all, because then the
-/// request was never written. Nothing is retried after a timeout: the user asked for that limit.
+/// Throttling (`Throttling*` codes, HTTP 429) is retried for every action, tool calls included: the gateway refuses
+/// a throttled request before it runs, so sending it again cannot run anything twice. HTTP 5xx and broken
+/// connections are retried for read-only actions only, since a mutating request may have run before the failure;
+/// the one exception is a connection that could not be made at all, retried for every action because the request
+/// was never written. Nothing is retried after a timeout: the user asked for that limit.
 public struct AgentBayRetryPolicy: Sendable, Equatable {
     /// Attempts in all, the first included (1 = never retry).
     public var maxAttempts: Int
@@ -30,21 +32,27 @@ public struct AgentBayRetryPolicy: Sendable, Equatable {
         "GetContextInfo",
     ]
 
-    /// The wait before attempt `attempt + 1`: exponential, with "equal jitter" (half fixed, half random) so many
-    /// clients throttled at once do not come back in step.
+    /// The wait before attempt `attempt + 1`: exponential with jitter (see ``RetryBackoff``).
     public func delay(afterAttempt attempt: Int, using generator: inout some RandomNumberGenerator) -> Duration {
-        let exponent = min(max(attempt - 1, 0), 20)
-        let full = min(baseDelay * (1 << exponent), maxDelay)
-        let half = full / 2
-        let jitterNanoseconds = Int64(half.seconds * 1e9)
-        guard jitterNanoseconds > 0 else { return full }
-        return half + .nanoseconds(Int64.random(in: 0...jitterNanoseconds, using: &generator))
+        RetryBackoff(maxAttempts: maxAttempts, baseDelay: baseDelay, maxDelay: maxDelay)
+            .delay(afterAttempt: attempt, using: &generator)
     }
 
     /// Whether an API error answer is worth another attempt of a read-only action.
     public static func isRetryable(code: String, httpStatus: Int?) -> Bool {
-        if code.hasPrefix("Throttling") { return true }
+        if isThrottling(code: code, httpStatus: httpStatus) { return true }
         guard let httpStatus else { return false }
-        return httpStatus == 429 || (500...599).contains(httpStatus)
+        return (500...599).contains(httpStatus)
+    }
+
+    /// Whether an error answer says the request was refused for its rate, before it ran.
+    public static func isThrottling(code: String, httpStatus: Int?) -> Bool {
+        code.hasPrefix("Throttling") || httpStatus == 429
+    }
+
+    /// Whether an API error answer is worth another attempt: throttling for any action, server errors only for a
+    /// read-only one.
+    public static func shouldRetry(code: String, httpStatus: Int?, readOnly: Bool) -> Bool {
+        readOnly ? isRetryable(code: code, httpStatus: httpStatus) : isThrottling(code: code, httpStatus: httpStatus)
     }
 }

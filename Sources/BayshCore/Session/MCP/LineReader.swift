@@ -17,6 +17,8 @@ struct LineReader {
     let maxLineBytes: Int
     /// Who writes the lines, for error messages (`MCP server 'npx foo'`, `the MCP client`).
     let peer: String
+    /// Told after every read, for other threads to see a message stuck half-read.
+    var progress: ReadProgress? = nil
 
     private static let initialCapacity = 64 * 1024
     /// Lines this big are handed over zero-copy when they end exactly at the end of the buffer.
@@ -91,8 +93,15 @@ struct LineReader {
 
             let count = read(descriptor, buffer + filled, capacity - filled)
             if count > 0 {
+                if let progress {
+                    // Earlier lines were all delivered: what follows the last newline of this read is unfinished
+                    // (only the new bytes are searched, so a long message does not cost a rescan per read).
+                    let lastNewline = Self.lastNewline(in: buffer + filled, count: count).map { filled + $0 }
+                    progress.arrived(unfinishedBytes: filled + count - (lastNewline.map { $0 + 1 } ?? start))
+                }
                 filled += count
             } else if count == 0 {
+                progress?.endOfFile()
                 if filled > start {
                     return .protocolViolation(
                         "\(peer) closed its output in the middle of a message (\(filled - start) bytes)")
@@ -116,6 +125,18 @@ struct LineReader {
         return .protocolViolation(
             "\(peer) wrote a line that is not JSON-RPC: '\(Redactor.shared.redact(excerpt))'"
                 + (count > 200 ? "…" : ""))
+    }
+
+    /// The offset of the last newline in `count` bytes, hopping from newline to newline with `memchr` (Glibc's
+    /// `memrchr` is hidden behind _GNU_SOURCE).
+    private static func lastNewline(in bytes: UnsafeMutableRawPointer, count: Int) -> Int? {
+        var last: Int?
+        var offset = 0
+        while offset < count, let hit = memchr(bytes + offset, Int32(UInt8(ascii: "\n")), count - offset) {
+            last = bytes.distance(to: hit)
+            offset = last! + 1
+        }
+        return last
     }
 
     private static func hasContent(_ bytes: UnsafeMutableRawPointer, count: Int) -> Bool {

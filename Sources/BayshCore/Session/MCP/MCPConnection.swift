@@ -14,14 +14,32 @@ final class MCPConnection: Sendable {
     /// Why the connection broke, once it has: the first reason recorded wins, so a server that printed garbage and
     /// then exited is reported as printing garbage.
     private let breakage: Breakage
+    /// What a stdio server's output reader holds (nil over HTTP, where each answer has its own request).
+    private let progress: ReadProgress?
+
+    /// Over streamable HTTP a call's answer comes back inside the POST that sent it (see ``ResponseRouter``).
+    var answersArriveDuringSend: Bool { transport is StreamableHTTPTransport }
+
+    /// Sends the request of tool call `id`, whose answer the router waits for. Over stdio the line is queued, not
+    /// waited for: a server that stops reading must not hold the call past its deadline or cancellation; a write
+    /// that fails fails the call through the router.
+    func sendCall(_ request: Data, id: ID) async throws {
+        guard let pipe = transport as? PipeTransport else {
+            try await transport.send(request)
+            return
+        }
+        let router = router
+        try pipe.post(request) { router.abandon(id, with: $0) }
+    }
 
     /// The reason the connection is unusable, or nil while it works.
     var brokenReason: SessionError? { breakage.reason }
 
     private init(
         client: Client, transport: any Transport, process: ServerProcess?, handshake: Initialize.Result,
-        router: ResponseRouter, breakage: Breakage
+        router: ResponseRouter, breakage: Breakage, progress: ReadProgress?
     ) {
+        self.progress = progress
         self.router = router
         self.client = client
         self.transport = transport
@@ -42,6 +60,7 @@ final class MCPConnection: Sendable {
 
         let transport: any Transport
         let process: ServerProcess?
+        var progress: ReadProgress?
         switch target {
         case .stdio(let command, let environment, let workingDirectory, let stderr):
             let child = try ServerProcess.start(
@@ -50,21 +69,23 @@ final class MCPConnection: Sendable {
             child.onExit { status in
                 broken.record(.serverExited(command: display, status: status, stderrTail: child.stderrTail))
             }
+            let reading = ReadProgress()
             transport = PipeTransport(
                 input: child.stdoutDescriptor, output: child.stdinDescriptor, closesDescriptors: true,
-                peer: "MCP server '\(display)'", router: router
+                peer: "MCP server '\(display)'", router: router, progress: reading
             ) { reason in
-                if case .protocolViolation = reason {
+                if case .protocolViolation = reason, !reading.reachedEndOfFile {
                     broken.record(reason)
                     return
                 }
-                // End of file usually means the server is exiting: wait briefly so the error carries its status
-                // and last stderr lines rather than a bare "closed its output".
+                // End of file usually means the server is exiting, even when it cut a message short: wait briefly so
+                // the error carries its status and last stderr lines rather than a bare "closed its output".
                 Task {
                     if await !child.waitForExit(timeout: .seconds(1)) { broken.record(reason) }
                 }
             }
             process = child
+            progress = reading
         case .http(let url, let headers, let bearer):
             transport = StreamableHTTPTransport(
                 url: url, headers: headers, bearer: bearer, requestTimeout: timeout, router: router)
@@ -80,7 +101,7 @@ final class MCPConnection: Sendable {
             }
             return MCPConnection(
                 client: client, transport: transport, process: process, handshake: handshake, router: router,
-                breakage: broken)
+                breakage: broken, progress: progress)
         } catch {
             await client.disconnect()
             if let own = error as? SessionError, case .timedOut = own {
@@ -101,6 +122,17 @@ final class MCPConnection: Sendable {
             if let reason = broken.reason { throw reason }
             throw error
         }
+    }
+
+    /// After a request to a stdio server timed out: if the server stopped half-way through a message, the stream is
+    /// out of step (the next answer would be glued to the fragment and lost, and every later call would time out
+    /// too), so the connection is ended with that reason, which is returned. Nil when the output is in step.
+    func breakIfStalled(after timeout: Duration) -> SessionError? {
+        let patience = min(timeout / 2, .seconds(1))
+        guard let progress, let stalled = progress.stalledMessage(patience: patience) else { return nil }
+        let server = process.map { "MCP server '\($0.displayCommand)'" } ?? "the MCP server"
+        breakage.record(.protocolViolation("\(server) \(stalled); its output is out of step, use :reconnect"))
+        return breakage.reason
     }
 
     /// Disconnects the client (failing pending requests) and ends the child process. Safe to call twice.

@@ -125,7 +125,7 @@ public final class MCPSession: Session {
         let started = ContinuousClock.now
         let answer: CallAnswer
         do {
-            let (router, transport, client) = (connection.router, connection.transport, connection.client)
+            let (router, client) = (connection.router, connection.client)
             let data = try await CallDeadline.run(
                 operation: operation, timeout: options.readTimeout ?? readTimeout,
                 abandon: {
@@ -133,11 +133,13 @@ public final class MCPSession: Session {
                     Task { try? await client.cancelRequest(id, reason: "\(operation): the caller gave up") }
                 }
             ) {
-                try await router.response(to: id) { try await transport.send(request) }
+                try await router.response(to: id, answerArrivesDuringSend: connection.answersArriveDuringSend) {
+                    try await connection.sendCall(request, id: id)
+                }
             }
             answer = try JSONDecoder().decode(CallAnswer.self, from: data)
         } catch {
-            if let reason = connection.brokenReason { throw reason }
+            if let reason = connection.brokenReason ?? stall(behind: error, on: connection) { throw reason }
             if error is CancellationError { throw SessionError.cancelled(operation: operation) }
             if error is DecodingError {
                 throw SessionError.protocolViolation(
@@ -299,10 +301,16 @@ public final class MCPSession: Session {
                 try await context.value
             }
         } catch {
-            if let reason = connection.brokenReason { throw reason }
+            if let reason = connection.brokenReason ?? stall(behind: error, on: connection) { throw reason }
             if error is CancellationError { throw SessionError.cancelled(operation: operation) }
             throw error
         }
+    }
+
+    /// A timeout caused by a server stuck half-way through a message, which breaks the connection.
+    private func stall(behind error: Swift.Error, on connection: MCPConnection) -> SessionError? {
+        guard case .timedOut(_, let after)? = error as? SessionError else { return nil }
+        return connection.breakIfStalled(after: after)
     }
 
     /// A JSON-RPC error answer to tools/call. An unknown tool or bad arguments mean the call was not made, so they

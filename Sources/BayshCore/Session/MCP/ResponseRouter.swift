@@ -50,19 +50,43 @@ public final class ResponseRouter: Sendable {
     public init() {}
 
     /// Registers `id`, runs `send`, and waits for the answer's raw JSON.
-    func response(to id: ID, send: () async throws -> Void) async throws -> Data {
+    ///
+    /// - Parameter answerArrivesDuringSend: True for streamable HTTP, whose POST returns only when the server ends its
+    ///   answer stream. `send` then runs in a task of its own, so the wait ends the moment the answer arrives or the
+    ///   call is abandoned (a timeout, Ctrl-C), even while the server keeps the stream open or dribbles bytes; an
+    ///   abandoned call cancels its request. Over stdio `send` queues the line (``PipeTransport/post(_:failed:)``) and
+    ///   runs inline: the hot path spawns nothing, and a server that stops reading cannot keep the wait from ending.
+    func response(
+        to id: ID, answerArrivesDuringSend: Bool = false, send: @escaping @Sendable () async throws -> Void
+    ) async throws -> Data {
         let slot = Slot()
         try table.withLock { table in
             if let failure = table.failure { throw failure }
             table.slots[id] = slot
         }
+        guard answerArrivesDuringSend else {
+            do {
+                try await send()
+            } catch {
+                _ = table.withLock { $0.slots.removeValue(forKey: id) }
+                throw error
+            }
+            return try await slot.value()
+        }
+        let sending = Task {
+            do {
+                try await send()
+            } catch {
+                // A request that failed after its answer arrived (a connection dropped at the end) costs nothing.
+                table.withLock { $0.slots.removeValue(forKey: id) }?.finish(.failure(error))
+            }
+        }
         do {
-            try await send()
+            return try await slot.value()
         } catch {
-            _ = table.withLock { $0.slots.removeValue(forKey: id) }
+            sending.cancel()
             throw error
         }
-        return try await slot.value()
     }
 
     /// Ends the wait for `id` with `error` (a timeout or cancellation); a late answer is then dropped.

@@ -79,10 +79,21 @@ final class StderrTail: Sendable {
         return ok
     }
 
+    /// Adds `bytes` to the ring, jumping from newline to newline with `memchr`: a server may log megabytes a
+    /// second, and only the first ``lineLengthLimit`` bytes of each line are ever kept.
     private func absorb(_ bytes: ArraySlice<UInt8>) {
-        ring.withLock { ring in
-            for byte in bytes {
-                if byte == UInt8(ascii: "\n") {
+        bytes.withUnsafeBytes { raw in
+            guard let base = raw.baseAddress else { return }
+            ring.withLock { ring in
+                var offset = 0
+                while offset < raw.count {
+                    let hit = memchr(base + offset, Int32(UInt8(ascii: "\n")), raw.count - offset)
+                    let end = hit.map { base.distance(to: UnsafeRawPointer($0)) } ?? raw.count
+                    let room = Self.lineLengthLimit - ring.partial.count
+                    if room > 0 {
+                        ring.partial.append(contentsOf: UnsafeRawBufferPointer(rebasing: raw[offset..<min(end, offset + room)]))
+                    }
+                    guard hit != nil else { break }
                     if !ring.partial.isEmpty {
                         var line = String(decoding: ring.partial, as: UTF8.self)
                         if line.hasSuffix("\r") { line.removeLast() }
@@ -90,8 +101,7 @@ final class StderrTail: Sendable {
                         if ring.lines.count > Self.lineLimit { ring.lines.removeFirst() }
                         ring.partial.removeAll(keepingCapacity: true)
                     }
-                } else if ring.partial.count < Self.lineLengthLimit {
-                    ring.partial.append(byte)
+                    offset = end + 1
                 }
             }
         }

@@ -17,7 +17,20 @@ import Synchronization
 /// with a DELETE on disconnect. Once the session is initialised it opens the optional GET stream, where servers send
 /// notifications that belong to no request (`notifications/tools/list_changed`); a server without one answers 405,
 /// which is fine. That stream is not reopened if the server ends it.
+///
+/// A server that is busy for a moment (HTTP 429, 502, 503, 504) gets the same request again with backoff, honouring
+/// `Retry-After`, but only for requests that change nothing (``repeatableMethods``: the handshake, listing, reading);
+/// a `tools/call` is never sent twice, since the tool may have run before the server or a proxy in front of it
+/// answered with an error.
 public actor StreamableHTTPTransport: Transport {
+    /// The JSON-RPC methods safe to send again after a busy answer. Notifications here are harmless to repeat.
+    public static let repeatableMethods: Set<String> = [
+        "initialize", "notifications/initialized", "ping", "tools/list", "resources/list", "resources/templates/list",
+        "resources/read", "prompts/list", "prompts/get", "notifications/cancelled",
+    ]
+    /// Three attempts, 250 ms doubling up to 2 s.
+    public static let defaultRetries = RetryBackoff(maxAttempts: 3, baseDelay: .milliseconds(250), maxDelay: .seconds(2))
+
     public nonisolated let logger: Logger
 
     /// The endpoint (`http://127.0.0.1:8000/mcp`).
@@ -25,6 +38,7 @@ public actor StreamableHTTPTransport: Transport {
     private let headers: [String: String]
     private let bearer: Secret?
     private let requestTimeout: Duration
+    private let retries: RetryBackoff
     private let answers: ResponseRouter?
     private let facts = HTTPSessionFacts()
     private let exchanges = StreamedExchangeRouter()
@@ -38,12 +52,15 @@ public actor StreamableHTTPTransport: Transport {
     ///   - headers: Sent with every request (`--header 'X-Api-Key: …'`).
     ///   - bearer: Sent as `Authorization: Bearer …`; never shown unmasked.
     ///   - requestTimeout: Longest wait for any one HTTP request, including a streamed answer going quiet.
+    ///   - retries: How a request in ``repeatableMethods`` is sent again after a busy answer.
     ///   - router: Takes the answers to calls sent around the SDK client (see ``ResponseRouter``).
     public init(
         url: URL, headers: [String: String] = [:], bearer: Secret? = nil, requestTimeout: Duration = .seconds(60),
-        router: ResponseRouter? = nil, logger: Logger? = nil
+        retries: RetryBackoff = StreamableHTTPTransport.defaultRetries, router: ResponseRouter? = nil,
+        logger: Logger? = nil
     ) {
         self.url = url
+        self.retries = retries
         self.headers = headers
         self.bearer = bearer
         self.requestTimeout = requestTimeout
@@ -89,9 +106,24 @@ public actor StreamableHTTPTransport: Transport {
         guard let session, !closed else {
             throw SessionError.transport("not connected to \(Self.describe(url))")
         }
-        var request = makeRequest(method: "POST", timeout: requestTimeout)
-        request.httpBody = data
-        let outcome = try await exchange(request, in: session, isInitialize: Self.isInitialize(data))
+        let isInitialize = Self.isInitialize(data)
+        var generator = SystemRandomNumberGenerator()
+        var attempt = 1
+        var outcome: StreamedExchange.Outcome
+        while true {
+            var request = makeRequest(method: "POST", timeout: requestTimeout)
+            request.httpBody = data
+            outcome = try await exchange(request, in: session, isInitialize: isInitialize)
+            guard Self.busyStatuses.contains(outcome.status), attempt < retries.maxAttempts, Self.isRepeatable(data)
+            else { break }
+            let delay = min(
+                outcome.retryAfter ?? retries.delay(afterAttempt: attempt, using: &generator), retries.maxDelay)
+            logger.debug(
+                "MCP server busy, sending again",
+                metadata: ["status": .stringConvertible(outcome.status), "attempt": .stringConvertible(attempt)])
+            try await Task.sleep(for: delay)
+            attempt += 1
+        }
         try check(outcome)
         if listening == nil, facts.current.sessionId != nil, facts.current.protocolVersion != nil {
             listen(in: session)
@@ -186,6 +218,11 @@ public actor StreamableHTTPTransport: Transport {
     private static func explain(_ error: Swift.Error, url: URL) -> Swift.Error {
         if error is SessionError { return error }
         let place = describe(url)
+        if let cut = error as? StreamedExchange.AnswerCut {
+            return SessionError.transport(
+                "\(place) dropped the connection in the middle of its answer (HTTP \(cut.status), \(cut.receivedBytes) "
+                    + "bytes received); a tool call may have run on the server, so it was not sent again")
+        }
         guard let urlError = error as? URLError else {
             return SessionError.transport("request to \(place) failed: \(Redactor.shared.redact("\(error)"))")
         }
@@ -213,6 +250,20 @@ public actor StreamableHTTPTransport: Transport {
         parts.password = nil
         parts.query = nil
         return Redactor.shared.redact(parts.string ?? url.absoluteString)
+    }
+
+    /// Answers that mean "not now" rather than "no": the request was turned away before any work was done, or by
+    /// a proxy whose backend may have run it (so only ``repeatableMethods`` are sent again).
+    private static let busyStatuses: Set<Int> = [429, 502, 503, 504]
+
+    /// Whether `data` is a single request or notification whose method is in ``repeatableMethods``. Decoded only
+    /// after a busy answer, so the hot path pays nothing.
+    static func isRepeatable(_ data: Data) -> Bool {
+        struct Probe: Decodable { var method: String? }
+        guard data.count < 64 * 1024, let probe = try? JSONDecoder().decode(Probe.self, from: data),
+            let method = probe.method
+        else { return false }
+        return repeatableMethods.contains(method)
     }
 
     /// Only the initialize answer is inspected (for the protocol version); a cheap byte search decides.

@@ -36,6 +36,15 @@ final class StreamedExchange: Sendable {
         var excerpt: String
         /// A body or event that should have been JSON-RPC and was not.
         var garbage: String?
+        /// The `Retry-After` header in seconds, when the server sent one (with 429 or 503).
+        var retryAfter: Duration?
+    }
+
+    /// The connection ended after the answer had begun: libcurl reports it as an unknown error ("transfer closed
+    /// with outstanding read data remaining"), which says nothing to a user.
+    struct AnswerCut: Error {
+        var status: Int
+        var receivedBytes: Int
     }
 
     private enum Body {
@@ -47,6 +56,7 @@ final class StreamedExchange: Sendable {
 
     private struct State {
         var response: HTTPURLResponse?
+        var receivedBytes = 0
         var body = Body.undecided
         var garbage: String?
         var finished: CheckedContinuation<Outcome, Swift.Error>?
@@ -97,6 +107,7 @@ final class StreamedExchange: Sendable {
     func received(_ data: Data) {
         var messages: [Data] = []
         state.withLock { state in
+            state.receivedBytes += data.count
             switch state.body {
             case .undecided:
                 break
@@ -123,7 +134,12 @@ final class StreamedExchange: Sendable {
         let (continuation, result) = state.withLock { state -> (CheckedContinuation<Outcome, Swift.Error>?, Result<Outcome, Swift.Error>) in
             let result: Result<Outcome, Swift.Error>
             if let error {
-                result = .failure(error)
+                let code = (error as? URLError)?.code
+                if let response = state.response, code != .cancelled, code != .timedOut {
+                    result = .failure(AnswerCut(status: response.statusCode, receivedBytes: state.receivedBytes))
+                } else {
+                    result = .failure(error)
+                }
             } else {
                 var excerpt = Data()
                 switch state.body {
@@ -145,7 +161,9 @@ final class StreamedExchange: Sendable {
                     Outcome(
                         status: state.response?.statusCode ?? 0,
                         contentType: state.response?.value(forHTTPHeaderField: "Content-Type") ?? "",
-                        excerpt: Self.text(excerpt), garbage: state.garbage))
+                        excerpt: Self.text(excerpt), garbage: state.garbage,
+                        retryAfter: state.response?.value(forHTTPHeaderField: "Retry-After")
+                            .flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }.map { .seconds(max(0, $0)) }))
             }
             state.result = result
             defer { state.finished = nil }

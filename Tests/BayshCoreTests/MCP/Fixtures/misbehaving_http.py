@@ -3,12 +3,43 @@ Prints "PORT <n>" first. The path picks the fault:
   /garbage   200 text/html page          /notjson  200 application/json that is not JSON-RPC
   /error     500 with a body that echoes the request's Authorization header
   /auth      401                         /sse-split  a valid SSE answer cut into odd chunks with CRLF endings
+  /drop-mid  the first tools/call gets half an SSE event, then the connection is closed; later ones are answered
+  /flaky     the first initialize, tools/list and tools/call each get 503, later ones are answered; answers say how
+             many requests of their method arrived (serverInfo.version, the tool's description, the call's text)
+  /trickle?ms=N  tools/call answers are sent one byte every N milliseconds
 """
 import http.server
 import json
 import socket
 import sys
+import threading
 import time
+import urllib.parse
+
+counts = {}
+counts_lock = threading.Lock()
+
+
+def count(path, method):
+    """How many requests for `method` arrived on `path`, this one included."""
+    with counts_lock:
+        counts[(path, method)] = counts.get((path, method), 0) + 1
+        return counts[(path, method)]
+
+
+def mcp_answer(request, seen, text):
+    method = request.get("method")
+    if method == "initialize":
+        result = {"protocolVersion": "2025-06-18", "capabilities": {"tools": {}},
+                  "serverInfo": {"name": "faulty", "version": str(seen)}}
+    elif method == "tools/list":
+        result = {"tools": [{"name": "anything", "description": f"tools/list request {seen}",
+                             "inputSchema": {"type": "object"}}]}
+    elif method == "tools/call":
+        result = {"content": [{"type": "text", "text": text}]}
+    else:
+        result = {}
+    return json.dumps({"jsonrpc": "2.0", "id": request["id"], "result": result}, separators=(",", ":"))
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
@@ -32,9 +63,53 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def do_DELETE(self):
         self.reply(200, "text/plain", "")
 
+    def start_events(self):
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Transfer-Encoding", "chunked")
+        self.end_headers()
+
+    def chunk(self, data):
+        self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
+        self.wfile.flush()
+
+    def faulty(self, path, query, request):
+        """The /drop-mid, /flaky and /trickle paths: ordinary MCP answers, with the fault on the requests it hits."""
+        if "id" not in request:
+            self.reply(202, "text/plain", "")
+            return
+        method = request.get("method")
+        seen = count(path, method)
+        if path == "/flaky" and seen == 1 and method in ("initialize", "tools/list", "tools/call"):
+            self.reply(503, "text/plain", "busy, try again")
+            return
+        event = ("event: message\ndata: " + mcp_answer(request, seen, f"{method} request {seen}") + "\n\n").encode()
+        self.start_events()
+        if path == "/drop-mid" and method == "tools/call" and seen == 1:
+            self.chunk(event[: len(event) // 2])
+            time.sleep(0.05)
+            self.connection.shutdown(socket.SHUT_RDWR)
+            self.close_connection = True
+            return
+        if path == "/trickle" and method == "tools/call":
+            pause = int(query.get("ms", ["20"])[0]) / 1000
+            for byte in event:
+                self.chunk(bytes([byte]))
+                time.sleep(pause)
+        else:
+            self.chunk(event)
+        self.wfile.write(b"0\r\n\r\n")
+
     def do_POST(self):
         length = int(self.headers.get("Content-Length", "0"))
         request = json.loads(self.rfile.read(length) or b"{}")
+        parts = urllib.parse.urlsplit(self.path)
+        if parts.path in ("/drop-mid", "/flaky", "/trickle"):
+            try:
+                self.faulty(parts.path, urllib.parse.parse_qs(parts.query), request)
+            except (BrokenPipeError, ConnectionResetError):
+                self.close_connection = True  # the client gave up on a trickled answer
+            return
         if self.path == "/garbage":
             self.reply(200, "text/html", "<html><body>Sign in to continue</body></html>")
         elif self.path == "/notjson":

@@ -6,24 +6,35 @@ import MCP
 /// Foundation's decoder is not used here because, through `Value`'s `Decodable`, it turns `1.0` into an integer and
 /// any string that looks like a `data:` URL into `.data`, so `key:=1.0` would not send what the user typed. This
 /// reader keeps `1.0` a double and every string a string, and says where the text goes wrong.
-enum JSONText {
+package enum JSONText {
     /// Deeper nesting than this is refused, so hostile input cannot exhaust the stack.
     static let maximumDepth = 512
 
-    /// Why JSON text could not be read and where: `offset` counts Unicode scalars from the start of the text.
+    /// Why JSON text could not be read and where: `offset` counts Unicode scalars (text) or bytes (raw bytes).
     struct SyntaxError: Error, Equatable {
         var offset: Int
         var message: String
     }
 
-    /// Parses one JSON value that must fill the whole text (surrounding whitespace aside).
+    /// Parses one JSON value that must fill the whole text (surrounding whitespace aside). Error offsets count
+    /// Unicode scalars, which is what the call line's columns are built from.
     static func parse(_ text: String) -> Result<Value, SyntaxError> {
-        var reader = Reader(scalars: Array(text.unicodeScalars))
+        let bytes = Array(text.utf8)
+        return parse(bytes: bytes).mapError { error in
+            var scalarOffset = error
+            scalarOffset.offset = String(decoding: bytes.prefix(error.offset), as: UTF8.self).unicodeScalars.count
+            return scalarOffset
+        }
+    }
+
+    /// Parses one JSON document from raw UTF-8 bytes (a wire answer); error offsets count bytes.
+    static func parse(bytes: [UInt8]) -> Result<Value, SyntaxError> {
+        var reader = Reader(bytes: bytes)
         do throws(SyntaxError) {
             reader.skipWhitespace()
             let value = try reader.readValue(depth: 0)
             reader.skipWhitespace()
-            if reader.position < reader.scalars.count {
+            if reader.position < bytes.count {
                 throw reader.failure("unexpected text after the JSON value")
             }
             return .success(value)
@@ -130,46 +141,58 @@ extension Unicode.Scalar {
     }
 }
 
+/// A recursive-descent reader over UTF-8 bytes: one byte per ASCII character, so a 100 MB tool answer costs
+/// 100 MB to scan rather than four times that as scalars. Offsets are byte offsets until ``JSONText/parse(_:)``
+/// turns them into scalar counts for the call line's columns.
 private struct Reader {
-    let scalars: [Unicode.Scalar]
+    let bytes: [UInt8]
     var position = 0
 
-    init(scalars: [Unicode.Scalar]) {
-        self.scalars = scalars
+    init(bytes: [UInt8]) {
+        self.bytes = bytes
     }
 
     func failure(_ message: String, at offset: Int? = nil) -> JSONText.SyntaxError {
         JSONText.SyntaxError(offset: offset ?? position, message: message)
     }
 
-    var current: Unicode.Scalar? { position < scalars.count ? scalars[position] : nil }
+    var current: UInt8? { position < bytes.count ? bytes[position] : nil }
+
+    /// The character at the reading position, for messages that quote it.
+    var currentCharacter: String {
+        guard position < bytes.count else { return "" }
+        var end = position + 1
+        while end < bytes.count, bytes[end] & 0xC0 == 0x80 { end += 1 }
+        return String(decoding: bytes[position..<end], as: UTF8.self)
+    }
 
     mutating func skipWhitespace() {
-        while let scalar = current, scalar == " " || scalar == "\n" || scalar == "\t" || scalar == "\r" {
+        while let byte = current, byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D {
             position += 1
         }
     }
 
     mutating func readValue(depth: Int) throws(JSONText.SyntaxError) -> Value {
-        guard let scalar = current else { throw failure("unexpected end of JSON: a value is missing") }
-        switch scalar {
-        case "{": return try readObject(depth: depth + 1)
-        case "[": return try readArray(depth: depth + 1)
-        case "\"": return .string(try readString())
-        case "-", "0"..."9": return try readNumber()
-        case "t": return try readWord("true", .bool(true))
-        case "f": return try readWord("false", .bool(false))
-        case "n": return try readWord("null", .null)
+        guard let byte = current else { throw failure("unexpected end of JSON: a value is missing") }
+        switch byte {
+        case UInt8(ascii: "{"): return try readObject(depth: depth + 1)
+        case UInt8(ascii: "["): return try readArray(depth: depth + 1)
+        case UInt8(ascii: "\""): return .string(try readString())
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try readNumber()
+        case UInt8(ascii: "t"): return try readWord("true", .bool(true))
+        case UInt8(ascii: "f"): return try readWord("false", .bool(false))
+        case UInt8(ascii: "n"): return try readWord("null", .null)
         default:
-            throw failure("unexpected '\(Character(scalar))': expected a JSON value (string, number, object, "
+            throw failure("unexpected '\(currentCharacter)': expected a JSON value (string, number, object, "
                 + "array, true, false or null)")
         }
     }
 
-    mutating func readWord(_ word: String, _ value: Value) throws(JSONText.SyntaxError) -> Value {
+    mutating func readWord(_ word: StaticString, _ value: Value) throws(JSONText.SyntaxError) -> Value {
         let start = position
-        for expected in word.unicodeScalars {
-            guard current == expected else {
+        let expected = UnsafeBufferPointer(start: word.utf8Start, count: word.utf8CodeUnitCount)
+        for byte in expected {
+            guard current == byte else {
                 throw failure("unexpected text: expected '\(word)' (JSON strings need double quotes)", at: start)
             }
             position += 1
@@ -184,13 +207,13 @@ private struct Reader {
         position += 1
         var members: [String: Value] = [:]
         skipWhitespace()
-        if current == "}" {
+        if current == UInt8(ascii: "}") {
             position += 1
             return .object(members)
         }
         while true {
             skipWhitespace()
-            guard current == "\"" else {
+            guard current == UInt8(ascii: "\"") else {
                 throw failure(current == nil ? "unexpected end of JSON: the object is not closed with '}'"
                     : "expected a double-quoted key in the JSON object")
             }
@@ -198,14 +221,14 @@ private struct Reader {
             let key = try readString()
             if members[key] != nil { throw failure("duplicate key \"\(key)\" in the JSON object", at: keyStart) }
             skipWhitespace()
-            guard current == ":" else { throw failure("expected ':' after the key \"\(key)\"") }
+            guard current == UInt8(ascii: ":") else { throw failure("expected ':' after the key \"\(key)\"") }
             position += 1
             skipWhitespace()
             members[key] = try readValue(depth: depth)
             skipWhitespace()
             switch current {
-            case ",": position += 1
-            case "}":
+            case UInt8(ascii: ","): position += 1
+            case UInt8(ascii: "}"):
                 position += 1
                 return .object(members)
             case nil: throw failure("unexpected end of JSON: the object is not closed with '}'")
@@ -221,7 +244,7 @@ private struct Reader {
         position += 1
         var items: [Value] = []
         skipWhitespace()
-        if current == "]" {
+        if current == UInt8(ascii: "]") {
             position += 1
             return .array(items)
         }
@@ -230,8 +253,8 @@ private struct Reader {
             items.append(try readValue(depth: depth))
             skipWhitespace()
             switch current {
-            case ",": position += 1
-            case "]":
+            case UInt8(ascii: ","): position += 1
+            case UInt8(ascii: "]"):
                 position += 1
                 return .array(items)
             case nil: throw failure("unexpected end of JSON: the array is not closed with ']'")
@@ -243,45 +266,52 @@ private struct Reader {
     mutating func readString() throws(JSONText.SyntaxError) -> String {
         let start = position
         position += 1
-        var text = String.UnicodeScalarView()
+        var text: [UInt8] = []
         while true {
-            guard let scalar = current else {
+            // Copy the run up to the next quote, backslash or control byte in one go: long strings are the common case.
+            let runStart = position
+            while position < bytes.count {
+                let byte = bytes[position]
+                if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 { break }
+                position += 1
+            }
+            text.append(contentsOf: bytes[runStart..<position])
+            guard let byte = current else {
                 throw failure("unexpected end of JSON: the string is not closed with '\"'", at: start)
             }
             position += 1
-            switch scalar {
-            case "\"": return String(text)
-            case "\\": text.append(try readEscape())
+            switch byte {
+            case UInt8(ascii: "\""): return String(decoding: text, as: UTF8.self)
+            case UInt8(ascii: "\\"): text.append(contentsOf: String(try readEscape()).utf8)
             default:
-                guard scalar.value >= 0x20 else {
-                    throw failure("control character in a JSON string: write it as an escape such as \\n",
-                        at: position - 1)
-                }
-                text.append(scalar)
+                throw failure("control character in a JSON string: write it as an escape such as \\n",
+                    at: position - 1)
             }
         }
     }
 
     mutating func readEscape() throws(JSONText.SyntaxError) -> Unicode.Scalar {
         let start = position - 1
-        guard let scalar = current else { throw failure("unexpected end of JSON inside an escape", at: start) }
+        guard let byte = current else { throw failure("unexpected end of JSON inside an escape", at: start) }
+        let character = currentCharacter
         position += 1
-        switch scalar {
-        case "\"": return "\""
-        case "\\": return "\\"
-        case "/": return "/"
-        case "b": return "\u{08}"
-        case "f": return "\u{0C}"
-        case "n": return "\n"
-        case "r": return "\r"
-        case "t": return "\t"
-        case "u":
+        switch byte {
+        case UInt8(ascii: "\""): return "\""
+        case UInt8(ascii: "\\"): return "\\"
+        case UInt8(ascii: "/"): return "/"
+        case UInt8(ascii: "b"): return "\u{08}"
+        case UInt8(ascii: "f"): return "\u{0C}"
+        case UInt8(ascii: "n"): return "\n"
+        case UInt8(ascii: "r"): return "\r"
+        case UInt8(ascii: "t"): return "\t"
+        case UInt8(ascii: "u"):
             let high = try readHex(escapeStart: start)
             if (0xDC00...0xDFFF).contains(high) {
                 throw failure("lone low surrogate \\u\(String(high, radix: 16)) in a JSON string", at: start)
             }
             guard (0xD800...0xDBFF).contains(high) else { return Unicode.Scalar(high) ?? "\u{FFFD}" }
-            guard current == "\\", position + 1 < scalars.count, scalars[position + 1] == "u" else {
+            guard current == UInt8(ascii: "\\"), position + 1 < bytes.count, bytes[position + 1] == UInt8(ascii: "u")
+            else {
                 throw failure("high surrogate \\u\(String(high, radix: 16)) must be followed by a low surrogate",
                     at: start)
             }
@@ -293,51 +323,63 @@ private struct Reader {
             }
             return Unicode.Scalar(0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00)) ?? "\u{FFFD}"
         default:
-            throw failure("invalid escape '\\\(Character(scalar))' in a JSON string", at: start)
+            throw failure("invalid escape '\\\(character)' in a JSON string", at: start)
         }
     }
 
     mutating func readHex(escapeStart: Int) throws(JSONText.SyntaxError) -> UInt32 {
         var result: UInt32 = 0
         for _ in 0..<4 {
-            guard let scalar = current, let digit = scalar.hexDigitValue else {
+            guard let byte = current, let digit = Self.hexValue(byte) else {
                 throw failure("\\u must be followed by four hex digits", at: escapeStart)
             }
-            result = result * 16 + UInt32(digit)
+            result = result * 16 + digit
             position += 1
         }
         return result
     }
 
+    static func hexValue(_ byte: UInt8) -> UInt32? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): UInt32(byte - 0x30)
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): UInt32(byte - 0x61 + 10)
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): UInt32(byte - 0x41 + 10)
+        default: nil
+        }
+    }
+
+    var currentIsDigit: Bool {
+        guard let byte = current else { return false }
+        return byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")
+    }
+
     mutating func readNumber() throws(JSONText.SyntaxError) -> Value {
         let start = position
-        if current == "-" { position += 1 }
-        guard let first = current, first.isDecimalDigit else { throw failure("expected a digit", at: position) }
-        if first == "0" {
+        if current == UInt8(ascii: "-") { position += 1 }
+        guard currentIsDigit else { throw failure("expected a digit", at: position) }
+        if current == UInt8(ascii: "0") {
             position += 1
-            if let next = current, next.isDecimalDigit {
+            if currentIsDigit {
                 throw failure("JSON numbers cannot have leading zeros (quote it to send a string)", at: start)
             }
         } else {
             skipDigits()
         }
         var isInteger = true
-        if current == "." {
+        if current == UInt8(ascii: ".") {
             isInteger = false
             position += 1
-            guard current?.isDecimalDigit == true else { throw failure("expected a digit after '.'") }
+            guard currentIsDigit else { throw failure("expected a digit after '.'") }
             skipDigits()
         }
-        if current == "e" || current == "E" {
+        if current == UInt8(ascii: "e") || current == UInt8(ascii: "E") {
             isInteger = false
             position += 1
-            if current == "+" || current == "-" { position += 1 }
-            guard current?.isDecimalDigit == true else { throw failure("expected a digit in the exponent") }
+            if current == UInt8(ascii: "+") || current == UInt8(ascii: "-") { position += 1 }
+            guard currentIsDigit else { throw failure("expected a digit in the exponent") }
             skipDigits()
         }
-        var text = String.UnicodeScalarView()
-        text.append(contentsOf: scalars[start..<position])
-        let literal = String(text)
+        let literal = String(decoding: bytes[start..<position], as: UTF8.self)
         if isInteger, let number = Int(literal) { return .int(number) }
         guard let number = Double(literal), number.isFinite else {
             throw failure("number \(literal) is too large", at: start)
@@ -346,19 +388,6 @@ private struct Reader {
     }
 
     mutating func skipDigits() {
-        while current?.isDecimalDigit == true { position += 1 }
-    }
-}
-
-extension Unicode.Scalar {
-    var isDecimalDigit: Bool { ("0"..."9").contains(self) }
-
-    var hexDigitValue: Int? {
-        switch self {
-        case "0"..."9": Int(value - 0x30)
-        case "a"..."f": Int(value - 0x61 + 10)
-        case "A"..."F": Int(value - 0x41 + 10)
-        default: nil
-        }
+        while currentIsDigit { position += 1 }
     }
 }
