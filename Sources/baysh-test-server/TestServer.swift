@@ -14,6 +14,7 @@ import Foundation
 /// - `--garbage-at-start`: writes a line that is not JSON to stdout first.
 /// - `--mute`: reads requests but never answers.
 /// - `--deaf`: answers `initialize`, then never reads its input again (a client's large request fills the pipe).
+/// - `--tools N`: serves N generated tools with realistic schemas besides the fixed ones (memory benchmark).
 ///
 /// `--local` serves a fresh local session instead (under `$XDG_DATA_HOME`), as `baysh serve` would: the transcript
 /// benchmark replays against it over stdio.
@@ -43,7 +44,14 @@ struct TestServer {
             return
         }
         try await SessionServer.run(
-            session: FixtureSession(noisy: arguments.contains("--noisy")), name: "fixture-server")
+            session: FixtureSession(noisy: arguments.contains("--noisy"), generatedTools: count(after: "--tools")),
+            name: "fixture-server")
+    }
+
+    private static func count(after flag: String) -> Int {
+        let arguments = CommandLine.arguments
+        guard let index = arguments.firstIndex(of: flag), index + 1 < arguments.count else { return 0 }
+        return Int(arguments[index + 1]) ?? 0
     }
 
     /// Reads lines until `initialize`, answers it, and sleeps without reading until killed.
