@@ -54,6 +54,18 @@ let package = Package(
             name: "agentbay-fake",
             dependencies: ["AgentBayFake"]
         ),
+        // Invariants checked on arbitrary input, by the libFuzzer harness and by the corpus test in CI.
+        .target(
+            name: "BayshFuzzing",
+            dependencies: ["BayshCore", .product(name: "MCP", package: "swift-sdk")]
+        ),
+        // The declaration of libFuzzer's driver (header only; libFuzzer defines it under -sanitize=fuzzer).
+        .systemLibrary(name: "CFuzzerDriver"),
+        // libFuzzer harness (Fuzz/run.sh builds it with -sanitize=fuzzer); a plain build replays corpus files.
+        .executableTarget(
+            name: "baysh-fuzz",
+            dependencies: ["BayshFuzzing", "CFuzzerDriver"]
+        ),
         // A stdio MCP server over a fixture session, for the MCP client tests and the benchmark.
         .executableTarget(
             name: "baysh-test-server",
@@ -64,6 +76,7 @@ let package = Package(
             dependencies: [
                 "BayshCore",
                 "AgentBayFake",
+                "BayshFuzzing",
                 .product(name: "MCP", package: "swift-sdk"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],

@@ -14,15 +14,17 @@ public enum CallLineRenderer {
     ///
     /// `.data` values are written as their `data:` URL string, which reads back as a string.
     public static func render(tool: String, arguments: [String: Value], schema: Value?) -> String {
-        let toolText = ShellQuoting.word(tool).text
-        guard !arguments.isEmpty else { return toolText }
         let root = schema.map(JSONSchema.init)
-        var words = [toolText]
+        var words = [ShellQuoting.word(tool).text]
         for key in ordered(arguments.keys, schema: root) {
             words += pair([key], arguments[key] ?? .null, root: root)
         }
         let line = words.joined(separator: " ")
-        if readsBack(line, as: arguments, schema: schema) { return line }
+        if readsBack(line, as: tool, arguments, schema: schema) { return line }
+        // All ASCII, every other scalar escaped: no grapheme cluster can join an escape's last digit, a quote or a
+        // space to the character next to it (`\udc4d` then an emoji modifier reads as one Character).
+        let toolText = JSONText.quoted(tool, asciiOnly: true)
+        guard !arguments.isEmpty else { return toolText }
         return toolText + " " + JSONText.encode(.object(arguments), asciiOnly: true)
     }
 
@@ -73,9 +75,11 @@ public enum CallLineRenderer {
         return typed == value
     }
 
-    /// Whether the line parses and assembles to exactly `arguments` (files are never read here).
-    private static func readsBack(_ line: String, as arguments: [String: Value], schema: Value?) -> Bool {
-        guard let call = try? CallLine.parse(line) else { return false }
+    /// Whether the line parses and assembles to exactly `tool` and `arguments` (files are never read here).
+    private static func readsBack(_ line: String, as tool: String, _ arguments: [String: Value], schema: Value?)
+        -> Bool
+    {
+        guard let call = try? CallLine.parse(line), call.tool == tool else { return false }
         let resolver = ArgumentResolver(schema: schema) { _ in throw FileReadError("not read while rendering") }
         let assembly = resolver.assemble(call)
         return assembly.errors.isEmpty && assembly.arguments == arguments

@@ -19,7 +19,11 @@ public struct OutputLine: Sendable, Hashable {
     public static func lines(of text: String, isError: Bool) -> [OutputLine] {
         let plain = TerminalText.removingEscapes(text)
         var lines = plain.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).map { scalars in
-            OutputLine(String(scalars.last == "\r" ? scalars.dropLast() : scalars[...]), isError: isError)
+            // Every carriage return ending the line, as the reader drops them: a recorded line then compares equal
+            // to the same output printed live.
+            var line = scalars
+            while line.last == "\r" { line = line.dropLast() }
+            return OutputLine(String(line), isError: isError)
         }
         if plain.unicodeScalars.last == "\n" || plain.isEmpty { lines.removeLast() }
         return lines

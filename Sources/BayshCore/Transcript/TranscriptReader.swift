@@ -3,7 +3,8 @@ import Foundation
 /// Reads transcript files. Tolerant by design: any bytes give a ``Transcript`` (never a crash); a file cut in the
 /// middle of a line, as after a kill -9 or a full disk while recording, still gives every entry before the cut.
 ///
-/// - Lines end in `\n` or `\r\n`; a leading byte order mark is skipped; invalid UTF-8 becomes U+FFFD.
+/// - Lines end in `\n` or `\r\n` (carriage returns ending a line are dropped); a leading byte order mark is
+///   skipped; invalid UTF-8 becomes U+FFFD.
 /// - In a recorded transcript an unterminated last line means the file was cut: that line's entry is dropped
 ///   (with a warning). In a bare transcript the last line is a command even without a line break, as people write
 ///   such files by hand.
@@ -77,7 +78,9 @@ public struct TranscriptReader: Sendable {
 
     private static func decode(_ line: some Collection<UInt8>) -> String {
         var text = String(decoding: line, as: UTF8.self)
-        if text.unicodeScalars.last == "\r" { text.unicodeScalars.removeLast() }
+        // Every carriage return before the break goes, not only the one of `\r\n`: the format cannot keep a line
+        // ending in `\r` (it would come back without it), so reading drops them all at once.
+        while text.unicodeScalars.last == "\r" { text.unicodeScalars.removeLast() }
         return text
     }
 }
@@ -183,32 +186,32 @@ private struct Parser {
 
     mutating func readBare(isIncomplete: (@Sendable (String) -> Bool)?) {
         transcript.style = .bare
-        var continuable = false
         while position < kinds.count {
             let number = position + 1
             let line = lines[position]
             position += 1
             switch kinds[position - 1] {
             case .comment, .blank:
-                continuable = false
                 continue
-            case .continuation(let text):
-                if continuable, let last = transcript.entries.indices.last {
-                    transcript.entries[last].command += "\n" + text
-                } else {
-                    transcript.warnings.append(.init(
-                        line: number, message: "continuation line ('. ') without a command before it is ignored"))
-                }
+            case .continuation:
+                transcript.warnings.append(.init(
+                    line: number, message: "continuation line ('. ') without a command before it is ignored"))
                 continue
             default:
                 break
             }
             var command = line
-            if let isIncomplete {
-                var joined = 0
-                while isIncomplete(command), position < lines.count {
+            // A command goes on over `. ` lines (as `:save` writes it) and, while a quote or bracket is still open,
+            // over plain lines (as people type it). Checking `. ` lines first keeps a saved command whose first
+            // line leaves a quote open from reading its markers as part of the command.
+            var joined = 0
+            while position < kinds.count {
+                if case .continuation(let text) = kinds[position] {
+                    command += "\n" + text
+                } else if let isIncomplete, isIncomplete(command) {
                     // Each test reads the whole command again, so an unclosed quote at the top of a big file
-                    // must not make the reading quadratic in the file.
+                    // must not make the reading quadratic in the file. `. ` lines count too, so the command stops
+                    // at the same line when it is read back from a saved file.
                     guard joined < TranscriptReader.maximumContinuationLines else {
                         transcript.warnings.append(.init(
                             line: number,
@@ -218,12 +221,13 @@ private struct Parser {
                         break
                     }
                     command += "\n" + lines[position]
-                    position += 1
-                    joined += 1
+                } else {
+                    break
                 }
+                position += 1
+                joined += 1
             }
             transcript.entries.append(TranscriptEntry(command: command, line: number))
-            continuable = true
         }
     }
 }

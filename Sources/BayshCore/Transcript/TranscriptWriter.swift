@@ -72,7 +72,10 @@ public final class TranscriptWriter: Sendable {
     public static func save(commands: [String], header: TranscriptHeader, to path: String) throws(TranscriptError) {
         let writer = try TranscriptWriter(path: path, header: header)
         defer { writer.close() }
-        let text = commands.flatMap { TranscriptSyntax.commandLines($0, bare: true) }.map { $0 + "\n" }.joined()
+        var text = commands.flatMap { TranscriptSyntax.commandLines($0, bare: true) }.map { $0 + "\n" }.joined()
+        // Readers drop a byte order mark opening a file, so a first command that starts with U+FEFF keeps its own
+        // behind one.
+        if header.text.isEmpty, text.unicodeScalars.first == "\u{FEFF}" { text = "\u{FEFF}" + text }
         if let failure = writer.state.withLock({ Self.write(Redactor.shared.redact(text), to: $0.descriptor) }) {
             throw .cannotRecord(path: path, reason: failure)
         }
