@@ -1,4 +1,5 @@
 import BayshCore
+import Foundation
 
 /// One part of the benchmark report; each area of baysh adds its own file and lists it in ``BayshBench/sections``.
 protocol BenchSection {
@@ -17,11 +18,17 @@ struct BayshBench {
         MCPStdioBench.self,
         CompletionBench.self,
         TranscriptBench.self,
+        StartupBench.self,
+        MemoryBench.self,
     ] }
 
     static func main() async throws {
+        let arguments = CommandLine.arguments.dropFirst()
+        if arguments.first == "--child" { exit(await BenchChild.run(Array(arguments.dropFirst()))) }
         print("baysh-bench \(BayshVersion.current)")
-        for section in sections {
+        // `baysh-bench start-up memory` runs only the sections with those titles.
+        let chosen = Set(arguments)
+        for section in sections where chosen.isEmpty || chosen.contains(section.title) {
             print("")
             print("== \(section.title) ==")
             try await section.run()

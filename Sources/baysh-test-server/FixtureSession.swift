@@ -18,8 +18,13 @@ final class FixtureSession: Session {
     private let labelStore = Mutex<[String: String]>([:])
     /// Writes a line to stderr for every call, like the Python SDK's request log.
     let noisy: Bool
+    /// The fixed tools, then `--tools N` generated ones (for the memory benchmark).
+    let tools: [ToolInfo]
 
-    init(noisy: Bool) { self.noisy = noisy }
+    init(noisy: Bool, generatedTools: Int = 0) {
+        self.noisy = noisy
+        self.tools = Self.tools + GeneratedTools.make(count: generatedTools)
+    }
 
     static let tools: [ToolInfo] = [
         tool("echo", "Returns its text.", ["text": "string"], readOnly: true),
@@ -53,9 +58,9 @@ final class FixtureSession: Session {
             annotations: .init(readOnlyHint: readOnly, destructiveHint: !readOnly))
     }
 
-    var cachedTools: [ToolInfo]? { Self.tools }
+    var cachedTools: [ToolInfo]? { tools }
 
-    func listTools(imageId: String?, refresh: Bool) async throws -> [ToolInfo] { Self.tools }
+    func listTools(imageId: String?, refresh: Bool) async throws -> [ToolInfo] { tools }
 
     func callTool(name: String, arguments: [String: Value], options: CallOptions) async throws -> ToolResult {
         if noisy { FileHandle.standardError.write(Data("fixture: call \(name)\n".utf8)) }
@@ -147,7 +152,7 @@ final class FixtureSession: Session {
     }
 
     func findServer(forTool tool: String) async throws -> String? {
-        Self.tools.contains { $0.name == tool } ? "fixture" : nil
+        tools.contains { $0.name == tool } ? "fixture" : nil
     }
 
     func labels() async throws -> [String: String] { labelStore.withLock { $0 } }

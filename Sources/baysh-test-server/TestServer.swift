@@ -13,6 +13,8 @@ import Foundation
 /// - `--exit-at-start N`: writes two stderr lines and exits with status N before reading anything.
 /// - `--garbage-at-start`: writes a line that is not JSON to stdout first.
 /// - `--mute`: reads requests but never answers.
+/// - `--deaf`: answers `initialize`, then never reads its input again (a client's large request fills the pipe).
+/// - `--tools N`: serves N generated tools with realistic schemas besides the fixed ones (memory benchmark).
 ///
 /// `--local` serves a fresh local session instead (under `$XDG_DATA_HOME`), as `baysh serve` would: the transcript
 /// benchmark replays against it over stdio.
@@ -32,6 +34,9 @@ struct TestServer {
             while FileHandle.standardInput.availableData.count > 0 {}
             return
         }
+        if arguments.contains("--deaf") {
+            answerInitializeThenStopReading()
+        }
         if arguments.contains("--local") {
             let session = try LocalSession.create()
             try await SessionServer.run(session: session, name: "local")
@@ -39,6 +44,34 @@ struct TestServer {
             return
         }
         try await SessionServer.run(
-            session: FixtureSession(noisy: arguments.contains("--noisy")), name: "fixture-server")
+            session: FixtureSession(noisy: arguments.contains("--noisy"), generatedTools: count(after: "--tools")),
+            name: "fixture-server")
+    }
+
+    private static func count(after flag: String) -> Int {
+        let arguments = CommandLine.arguments
+        guard let index = arguments.firstIndex(of: flag), index + 1 < arguments.count else { return 0 }
+        return Int(arguments[index + 1]) ?? 0
+    }
+
+    /// Reads lines until `initialize`, answers it, and sleeps without reading until killed.
+    private static func answerInitializeThenStopReading() -> Never {
+        while let line = readLine() {
+            guard let request = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+                request["method"] as? String == "initialize", let id = request["id"]
+            else { continue }
+            let answer: [String: Any] = [
+                "jsonrpc": "2.0", "id": id,
+                "result": [
+                    "protocolVersion": "2025-06-18", "capabilities": ["tools": [:] as [String: Any]],
+                    "serverInfo": ["name": "deaf-fixture", "version": "1"],
+                ] as [String: Any],
+            ]
+            if let data = try? JSONSerialization.data(withJSONObject: answer) {
+                FileHandle.standardOutput.write(data + Data("\n".utf8))
+            }
+            break
+        }
+        while true { sleep(60) }
     }
 }

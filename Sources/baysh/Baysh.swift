@@ -2,53 +2,63 @@ import ArgumentParser
 import BayshCore
 import Foundation
 
-/// The `baysh` command line: flags are parsed here and handed to BayshCore; nothing else lives in this target.
-@main
+/// The `baysh` command line: the shell (the default subcommand), `serve` and `sessions`. Flags are parsed here and
+/// handed to BayshCore; nothing else lives in this target.
 struct Baysh: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "baysh",
         abstract: "A shell for exploring the tools of AgentBay sessions and MCP servers.",
         discussion: """
-            With no flags baysh opens a new local session (deleted on exit unless --keep) and reads lines from the \
-            terminal: `TOOL key=value ...` calls a tool, `:help` lists the meta commands, Tab completes.
+            With no subcommand baysh runs the shell on a session: `baysh shell --help` lists its flags (backends: \
+            local by default, --mcp, --url, --config, --agentbay), `baysh serve --help` and `baysh sessions --help` \
+            the others'.
             """,
-        version: BayshVersion.current
+        version: BayshVersion.current,
+        subcommands: [ShellCommand.self, ServeCommand.self, SessionsCommand.self],
+        defaultSubcommand: ShellCommand.self
     )
+}
 
-    @OptionGroup(title: "Session")
-    var session: SessionOptions
+/// Runs the command line. Usage errors (an unknown flag, a bad value, a bad combination) exit with status 2, the
+/// convention of shells and most Unix tools, rather than ArgumentParser's 64.
+@main
+enum BayshMain {
+    static func main() async {
+        // `baysh --help` is where people look for the shell's flags, so it shows them, then the other subcommands.
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        if arguments == ["--help"] || arguments == ["-h"] || arguments == ["help"] {
+            let shellHelp = ShellCommand.helpMessage(columns: nil)
+                .replacingOccurrences(of: "USAGE: shell ", with: "USAGE: baysh [shell] ")
+                .replacingOccurrences(of: "OVERVIEW: Open a session and run the shell (the default).",
+                    with: "OVERVIEW: " + Baysh.configuration.abstract)
+            print(shellHelp)
+            print("""
 
-    @OptionGroup(title: "Shell")
-    var shell: ShellFlags
-
-    @OptionGroup(title: "Transcripts")
-    var transcript: TranscriptFlags
-
-    func validate() throws {
-        try transcript.validate(commands: shell.commands)
+                OTHER SUBCOMMANDS:
+                  serve                   Serve a local session as an MCP server over stdio (baysh serve --help).
+                  sessions                List local or AgentBay sessions (baysh sessions --help).
+                  --version               Show the version.
+                """)
+            return
+        }
+        do {
+            var command = try Baysh.parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            if Baysh.exitCode(for: error) == .validationFailure {
+                FileHandle.standardError.write(Data((Baysh.fullMessage(for: error) + "\n").utf8))
+                exit(2)
+            }
+            Baysh.exit(withError: error)
+        }
     }
 
-    mutating func run() async throws {
-        // Read the transcript first: a wrong path should not cost a session.
-        var replayed: Transcript?
-        if let path = transcript.replay {
-            do {
-                replayed = try TranscriptLauncher.load(path)
-            } catch {
-                FileHandle.standardError.write(Data("baysh: \(error)\n".utf8))
-                throw ExitCode(2)
-            }
-        }
-        let opened: any Session
-        do {
-            opened = try await SessionOpener.open(session.request())
-        } catch {
-            FileHandle.standardError.write(Data("baysh: \(error)\n".utf8))
-            throw ExitCode(1)
-        }
-        let status = await TranscriptLauncher.run(
-            session: opened, commands: shell.commands, options: shell.options(), request: transcript.request,
-            transcript: replayed)
-        throw ExitCode(status)
+    /// Prints `error` as baysh's one-line complaint on stderr.
+    static func complain(_ error: any Error) {
+        FileHandle.standardError.write(Data("baysh: \(Redactor.shared.redact("\(error)"))\n".utf8))
     }
 }

@@ -23,7 +23,8 @@ struct ShellFlags: ParsableArguments {
     @Option(help: "How results are printed: text, json or raw.")
     var format: OutputFormat = .text
 
-    @Option(name: .customLong("timeout-ms"), help: ArgumentHelp("How long a call may take.", valueName: "ms"))
+    @Option(name: .customLong("timeout-ms"), help: ArgumentHelp(
+        "How long a call may take (for AgentBay also each API request).", valueName: "ms"))
     var timeoutMs: Int?
 
     func validate() throws {

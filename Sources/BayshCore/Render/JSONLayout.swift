@@ -5,8 +5,9 @@ import Foundation
 public enum JSONLayout {
     /// The indented form of `text` when it is a JSON object or array, else nil (plain text stays plain).
     public static func pretty(_ text: String) -> String? {
+        // Plain text, however big, is turned away by its first character before anything copies it.
+        guard let first = text.first(where: { !$0.isWhitespace }), first == "{" || first == "[" else { return nil }
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard let first = trimmed.first, first == "{" || first == "[" else { return nil }
         guard case .success = JSONText.parse(trimmed) else { return nil }
         return reindented(trimmed)
     }

@@ -17,6 +17,19 @@ public struct OutputFolder: Sendable {
 
     /// Saves `data` as `<stem>-<n>.<ext>` (the first free `n`) and gives its path.
     public func save(_ data: Data, stem: String, fileExtension: String) throws -> String {
+        try save(stem: stem, fileExtension: fileExtension) { try $0.write(contentsOf: data) }
+    }
+
+    /// Saves `text` as UTF-8, written straight from the string's own bytes: a huge result is not copied to do it.
+    public func save(text: String, stem: String, fileExtension: String) throws -> String {
+        try save(stem: stem, fileExtension: fileExtension) { handle in
+            try TerminalText.withUTF8(text) { bytes in
+                try handle.write(contentsOf: UnsafeRawBufferPointer(bytes))
+            }
+        }
+    }
+
+    private func save(stem: String, fileExtension: String, write: (FileHandle) throws -> Void) throws -> String {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let stem = StatePaths.safeFileName(stem)
         var number = 0
@@ -31,7 +44,7 @@ public struct OutputFolder: Sendable {
             }
             let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
             do {
-                try handle.write(contentsOf: data)
+                try write(handle)
                 try handle.close()
             } catch {
                 throw SaveError(path: url.path, reason: "\(error.localizedDescription)")

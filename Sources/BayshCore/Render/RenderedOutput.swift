@@ -54,8 +54,19 @@ public struct RenderedOutput: Sendable, Equatable {
     /// Adds `text` to `stream`, ending it with a newline if it has none; empty text adds nothing.
     public mutating func append(_ text: String, to stream: Stream, style: Style = .plain) {
         guard !text.isEmpty else { return }
-        chunks.append(Chunk(stream: stream, text: text.hasSuffix("\n") ? text : text + "\n", style: style))
+        if text.hasSuffix("\n") {
+            chunks.append(Chunk(stream: stream, text: text, style: style))
+        } else if text.utf8.count >= Self.separateNewlineBytes {
+            // `text + "\n"` would copy a huge result once more; its newline goes in a piece of its own instead.
+            chunks.append(Chunk(stream: stream, text: text, style: style))
+            chunks.append(Chunk(stream: stream, text: "\n", style: style))
+        } else {
+            chunks.append(Chunk(stream: stream, text: text + "\n", style: style))
+        }
     }
+
+    /// Texts at least this big are not copied to end them with a newline.
+    static let separateNewlineBytes = 1 << 20
 
     /// Adds `text` exactly as it is, no newline added (`:format raw`).
     public mutating func verbatim(_ text: String, to stream: Stream = .standardOutput) {

@@ -129,19 +129,16 @@ public struct ResultRenderer: Sendable {
                 return
             }
             let bytes = text.utf8.count
-            let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+            let lines = TextLines(text, keeping: limits.shownLines)
             guard lines.count > limits.maximumLines || bytes > limits.maximumBytes else {
                 output.append(text, to: stream, style: style)
                 return
             }
-            var shown = lines.prefix(limits.shownLines).joined(separator: "\n")
-            if shown.utf8.count > limits.shownBytes {
-                shown = String(decoding: shown.utf8.prefix(limits.shownBytes), as: UTF8.self)
-            }
+            let shown = String(decoding: text.utf8.prefix(min(lines.keptBytes, limits.shownBytes)), as: UTF8.self)
             output.append(shown, to: stream, style: style)
             var note = "… output cut: showing \(shown.split(separator: "\n").count) of \(lines.count) lines"
             do {
-                let path = try renderer.outputFolder.save(Data(text.utf8), stem: tool, fileExtension: "txt")
+                let path = try renderer.outputFolder.save(text: text, stem: tool, fileExtension: "txt")
                 savedFiles.append(path)
                 note += "; the full text (\(TruncationLimits.size(bytes))) is in \(path)"
             } catch {

@@ -12,7 +12,7 @@ public enum ToolDescription {
         if let server = tool.server { facts.append(["server:", server]) }
         let hints = annotationWords(tool.annotations)
         if !hints.isEmpty { facts.append(["annotations:", hints.joined(separator: ", ")]) }
-        if tool.needsConfirmation { facts.append(["confirm:", "asks before calling (destructive); --yes skips"]) }
+        if tool.needsConfirmation { facts.append(["confirm:", "asks before calling (destructive); answer a to stop asking, --yes skips"]) }
         if !facts.isEmpty {
             output.line("")
             output.line(TextTable.lines(facts).joined(separator: "\n"))

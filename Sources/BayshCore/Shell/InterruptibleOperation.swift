@@ -29,8 +29,9 @@ struct InterruptibleOperation<Value: Sendable>: Sendable {
                 return count
             }
             if count == 1 {
-                task.cancel()
+                // Say "cancelling…" first: once cancelled, the call may end and print its outcome at once.
                 onCancel()
+                task.cancel()
                 Task {
                     try? await Task.sleep(for: grace)
                     gate.open(with: .abandoned)

@@ -60,10 +60,15 @@ public final class Shell {
     let interrupts: InterruptSignal
     private let editorQueue = DispatchQueue(label: "baysh.editor")
     private let liveTools = LiveToolIndex()
+    /// The first tool list of an interactive shell, fetched while the prompt is already up.
+    private var toolsLoading: Task<ToolIndex, any Error>?
     private var quitRequested = false
     /// Set by `:delete`: the session is gone, so exiting neither deletes nor closes it again.
     private var sessionEnded = false
     private var anyFailed = false
+    /// Destructive tools the user answered `a` (always) for: asking before every `shell` call would make the
+    /// local session, whose shell tool is destructive, tiresome to explore.
+    private var confirmedTools: Set<String> = []
 
     public init(
         session: any Session, editor: any LineEditor, writer: TerminalWriter = .standard(),
@@ -99,7 +104,12 @@ public final class Shell {
         if editor.isInteractive {
             for line in history.load() { editor.addHistory(line) }
         }
-        await loadTools()
+        // A remote list can take seconds: the prompt comes up at once and completion uses the list when it lands.
+        if editor.isInteractive, session.cachedTools == nil {
+            loadToolsInBackground()
+        } else {
+            await loadTools()
+        }
         configureEditor()
         if editor.isInteractive { writer.write(banner()) }
         while !quitRequested, let line = await readEntry() {
@@ -178,6 +188,7 @@ public final class Shell {
     @discardableResult
     public func execute(_ line: String) async -> CommandOutcome {
         let started = ContinuousClock.now
+        await awaitBackgroundTools()
         let text = line.drop(while: \.isWhitespace)
         let outcome: CommandOutcome
         let kind: ShellRecord.Kind
@@ -209,7 +220,7 @@ public final class Shell {
 
         // 2. Ask before a destructive tool, when someone is there to answer.
         if let tool = tools.tool(named: call.tool), tool.needsConfirmation, editor.isInteractive,
-            !settings.assumeYes
+            !settings.assumeYes, !confirmedTools.contains(tool.name)
         {
             guard await confirm(tool) else {
                 output.errorLine("not called", style: .dim)
@@ -258,9 +269,18 @@ public final class Shell {
     }
 
     private func confirm(_ tool: ToolInfo) async -> Bool {
-        let question = "\(tool.name) is marked destructive: it may change or delete things. Call it? [y/N] "
+        let question =
+            "\(tool.name) is marked destructive: it may change or delete things. Call it? [y/N/a=always] "
         guard case .line(let answer) = await read(prompt: question) else { return false }
-        return ["y", "yes"].contains(answer.trimmingCharacters(in: .whitespaces).lowercased())
+        switch answer.trimmingCharacters(in: .whitespaces).lowercased() {
+        case "y", "yes":
+            return true
+        case "a", "always":
+            confirmedTools.insert(tool.name)
+            return true
+        default:
+            return false
+        }
     }
 
     // MARK: - Meta commands
@@ -320,13 +340,41 @@ public final class Shell {
     /// Fetches the tool list (from the session's cache unless `refresh`) and indexes it for completion.
     @discardableResult
     func loadTools(refresh: Bool = false) async -> Result<Int, RequestFailure> {
-        let result = await request(label: "list tools") { try await $0.listTools(imageId: nil, refresh: refresh) }
+        toolsLoading?.cancel()
+        toolsLoading = nil
+        let result = await request(label: "list tools") {
+            ToolIndex(try await $0.listTools(imageId: nil, refresh: refresh))
+        }
+        return adopt(result)
+    }
+
+    /// Starts fetching the tool list without waiting; completion and hints see it the moment it arrives, and the
+    /// first line run waits for it (``awaitBackgroundTools()``) so calls are still checked against the schemas.
+    private func loadToolsInBackground() {
+        let session = self.session
+        let liveTools = self.liveTools
+        toolsLoading = Task {
+            let index = ToolIndex(try await session.listTools())
+            liveTools.set(index)
+            return index
+        }
+    }
+
+    /// Takes in the list ``loadToolsInBackground()`` fetched, waiting for it (Ctrl-C stops waiting) if needed.
+    private func awaitBackgroundTools() async {
+        guard let loading = toolsLoading else { return }
+        toolsLoading = nil
+        adopt(await request(label: "list tools") { _ in try await loading.value })
+    }
+
+    @discardableResult
+    private func adopt(_ result: Result<(ToolIndex, Duration), RequestFailure>) -> Result<Int, RequestFailure> {
         switch result {
-        case .success(let (list, _)):
-            tools = ToolIndex(list)
+        case .success(let (index, _)):
+            tools = index
             toolsKnown = true
             liveTools.set(tools)
-            return .success(list.count)
+            return .success(index.tools.count)
         case .failure(let failure):
             if !toolsKnown {
                 writer.write(RenderedOutput(chunks: [.init(
@@ -354,7 +402,7 @@ public final class Shell {
 
     private func banner() -> RenderedOutput {
         var output = RenderedOutput()
-        let count = toolsKnown ? "\(tools.tools.count) tools" : "tools unknown"
+        let count = toolsKnown ? "\(tools.tools.count) tools" : toolsLoading != nil ? "loading tools" : "tools unknown"
         let fate = session.ownership == .created
             ? (settings.keepSession ? "created, kept on exit" : "created, deleted on exit unless :keep")
             : "attached"
@@ -377,6 +425,8 @@ public final class Shell {
 
     /// Deletes a session baysh created (unless kept) or lets go of an attached one.
     private func finish() async {
+        toolsLoading?.cancel()
+        toolsLoading = nil
         await observer?.shellWillExit()
         guard !sessionEnded else { return }
         var output = RenderedOutput()

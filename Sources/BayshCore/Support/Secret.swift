@@ -46,17 +46,44 @@ public final class Redactor: Sendable {
 
     public init() {}
 
-    /// Adds a value to scrub. Idempotent.
+    /// Adds a value to scrub, with the copies of it that JSON text and URL or form encoding make (a `/` written
+    /// `\/`, a `+` written `%2B`): a secret echoed inside a JSON answer or a logged URL is still the secret.
+    /// Idempotent.
     public func register(_ value: String) {
         guard value.count >= 6 else { return }
+        let forms = Set([value, Self.jsonEscaped(value), FormEncoding.escape(value)])
         secrets.withLock { list in
-            if !list.contains(value) {
-                list.append(value)
-                // Longest first, so a secret that contains another is replaced whole.
-                list.sort { $0.count > $1.count }
-            }
+            let new = forms.filter { !list.contains($0) }
+            guard !new.isEmpty else { return }
+            list += new
+            // Longest first, so a secret that contains another is replaced whole.
+            list.sort { $0.count > $1.count }
         }
     }
+
+    /// Registers an HTTP header value, and for a credential such as `Bearer abc…` or `Basic abc…` the part after
+    /// the scheme too: a server may quote the token without its scheme.
+    public func register(headerValue value: String) {
+        register(value)
+        let parts = value.split(separator: " ", maxSplits: 1)
+        if parts.count == 2, parts[0].count <= 16, parts[0].allSatisfy({ $0.isLetter || $0 == "-" }) {
+            register(String(parts[1]).trimmingCharacters(in: .whitespaces))
+        }
+    }
+
+    private static func jsonEscaped(_ value: String) -> String {
+        var out = ""
+        for character in value {
+            switch character {
+            case "\\": out += "\\\\"
+            case "\"": out += "\\\""
+            case "/": out += "\\/"
+            default: out.append(character)
+            }
+        }
+        return out
+    }
+
 
     /// `text` with every registered secret replaced by its mask.
     public func redact(_ text: String) -> String {

@@ -238,7 +238,7 @@ import Testing
     @Test func aSlowAnswerTimesOutQuickly() async throws {
         try await withAgentBayFake { fixture async throws in
             let session = try await fixture.createSession()
-            fixture.fake.faults = FakeFaults(actions: ["CallMcpTool"], delay: .seconds(3))
+            fixture.fake.faults = FakeFaults(actions: ["CallMcpTool"], delay: .seconds(20))
             let clock = ContinuousClock()
             let start = clock.now
             await #expect(throws: SessionError.timedOut(operation: "CallMcpTool", after: .milliseconds(200))) {
@@ -246,7 +246,7 @@ import Testing
                     name: "echo", arguments: ["text": "slow"],
                     options: CallOptions(readTimeout: .milliseconds(200), connectTimeout: .milliseconds(200)))
             }
-            #expect(clock.now - start < .milliseconds(2900))
+            #expect(clock.now - start < .seconds(15))
             #expect(fixture.fake.requests("CallMcpTool") == 1)
             await session.close()
         }
@@ -267,13 +267,13 @@ import Testing
     @Test func cancellationAbandonsTheCallPromptly() async throws {
         try await withAgentBayFake { fixture async throws in
             let session = try await fixture.createSession()
-            let call = Task { try await session.callTool(name: "sleep", arguments: ["ms": 5000]) }
+            let call = Task { try await session.callTool(name: "sleep", arguments: ["ms": 30000]) }
             try await eventually("the call reaching the fake") { fixture.fake.requests("CallMcpTool") == 1 }
             let clock = ContinuousClock()
             let start = clock.now
             call.cancel()
             await #expect(throws: SessionError.cancelled(operation: "CallMcpTool")) { try await call.value }
-            #expect(clock.now - start < .seconds(4))
+            #expect(clock.now - start < .seconds(15))
             await session.close()
         }
     }

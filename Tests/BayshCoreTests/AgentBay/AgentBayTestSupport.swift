@@ -17,7 +17,7 @@ struct AgentBayFixture {
     /// Fast retries so fault tests stay quick; same rules as the standard policy.
     static let quickRetries = AgentBayRetryPolicy(maxAttempts: 4, baseDelay: .milliseconds(5), maxDelay: .milliseconds(40))
     static let quickDeletes = AgentBayDeletePolling(
-        interval: .milliseconds(5), timeout: .seconds(5), contextInterval: .milliseconds(5), contextPolls: 20)
+        interval: .milliseconds(5), timeout: .seconds(30), contextInterval: .milliseconds(5), contextPolls: 20)
 
     func client(_ policy: AgentBayRetryPolicy = quickRetries, timeout: Duration? = nil) -> AgentBayClient {
         var configuration = configuration

@@ -24,7 +24,7 @@ struct HTTPServerFaultTests {
             let error = await #expect(throws: SessionError.self) {
                 try await session.callTool(name: "anything", arguments: [:])
             }
-            #expect(ContinuousClock.now - started < .seconds(3))
+            #expect(ContinuousClock.now - started < .seconds(15))
             guard case .transport(let message) = error else {
                 Issue.record("expected a transport error, got \(String(describing: error))")
                 return
@@ -94,7 +94,7 @@ struct HTTPServerFaultTests {
                 try await session.callTool(
                     name: "anything", arguments: [:], options: CallOptions(readTimeout: .milliseconds(500)))
             }
-            #expect(ContinuousClock.now - started < .seconds(2))
+            #expect(ContinuousClock.now - started < .seconds(8))
             #expect(try await session.listTools().map(\.name) == ["anything"])
         }
     }

@@ -85,7 +85,7 @@ import Testing
         }
         let clock = ContinuousClock()
         let waitStart = clock.now
-        while fixture.contents("bg.pid")?.hasSuffix("\n") != true && waitStart.duration(to: clock.now) < .seconds(10) {
+        while fixture.contents("bg.pid")?.hasSuffix("\n") != true && waitStart.duration(to: clock.now) < .seconds(60) {
             try await Task.sleep(for: .milliseconds(20))
         }
         let background = try #require(Int32(fixture.contents("bg.pid")?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""))

@@ -210,7 +210,7 @@ struct MCPStdioSessionTests {
     @Test("a server that exits at start reports its status and stderr")
     func exitAtStart() async throws {
         let error = await #expect(throws: SessionError.self) {
-            _ = try await MCPSession.connect(try target(["--exit-at-start", "7"]), timeout: .seconds(10))
+            _ = try await MCPSession.connect(try target(["--exit-at-start", "7"]), timeout: .seconds(60))
         }
         guard case .serverExited(_, let status, let tail) = error else {
             Issue.record("expected serverExited, got \(String(describing: error))")

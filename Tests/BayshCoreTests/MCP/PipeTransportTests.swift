@@ -23,6 +23,13 @@ struct PipeTransportTests {
         }
     }
 
+    /// Runs blocking `body` on a new thread and waits for its result without holding a pool thread.
+    private static func onThread<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
+        await withCheckedContinuation { continuation in
+            Thread { continuation.resume(returning: body()) }.start()
+        }
+    }
+
     /// Reads every message until the stream ends; returns them and the error it ended with.
     private func drain(_ transport: PipeTransport) async -> ([Data], Error?) {
         var messages: [Data] = []
@@ -116,15 +123,20 @@ struct PipeTransportTests {
         }
         let reader = PipeTransport(input: input, output: output, closesDescriptors: true, peer: "reader")
         try await reader.connect()
+        // The sending side is a transport too: a pipe takes 64 KB at a time, so its writer thread waits for room
+        // thousands of times while the reader drains.
+        let (source, unusedOutput) = pipePair()
+        let sender = PipeTransport(input: source, output: feed, closesDescriptors: true, peer: "writer")
+        try await sender.connect()
         let sent = message
-        let writer = Thread {
-            // Partial writes: a pipe takes 64 KB at a time, so writeLine loops thousands of times.
-            try? PipeTransport.writeLine(sent, to: feed, peer: "writer")
-            try? PipeTransport.writeLine(Data("{}".utf8), to: feed, peer: "writer")
-            close(feed)
+        let sending = Task {
+            try await sender.send(sent)
+            try await sender.send(Data("{}".utf8))
+            await sender.disconnect()
+            close(unusedOutput)
         }
-        writer.start()
         let (messages, _) = await drain(reader)
+        try await sending.value
         #expect(messages.count == 2)
         #expect(messages.first == message)
         #expect(messages.last == Data("{}".utf8))
@@ -157,12 +169,16 @@ struct PipeTransportTests {
         ]
         writeAll(Array((lines.joined(separator: "\n") + "\n").utf8), to: process.stdinDescriptor)
         close(process.stdinDescriptor)
-        var output = Data()
-        var chunk = [UInt8](repeating: 0, count: 4096)
-        while true {
-            let count = read(process.stdoutDescriptor, &chunk, chunk.count)
-            if count <= 0 { break }
-            output.append(contentsOf: chunk[0..<count])
+        // Blocking reads on a thread of their own, not on one of the concurrency pool's few threads.
+        let output = await Self.onThread {
+            var output = Data()
+            var chunk = [UInt8](repeating: 0, count: 4096)
+            while true {
+                let count = read(process.stdoutDescriptor, &chunk, chunk.count)
+                if count <= 0 { break }
+                output.append(contentsOf: chunk[0..<count])
+            }
+            return output
         }
         close(process.stdoutDescriptor)
         #expect(await process.waitForExit(timeout: .seconds(10)))

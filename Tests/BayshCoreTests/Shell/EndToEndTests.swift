@@ -6,6 +6,8 @@ import Testing
 /// XDG folders so history and sessions never mix.
 struct BayshProcess {
     let root: URL
+    /// Added to (or replacing) the run's environment: a backend's endpoint and key.
+    var extraEnvironment: [String: String] = [:]
 
     init() throws {
         root = FileManager.default.temporaryDirectory.appendingPathComponent("baysh-e2e-\(UUID().uuidString)")
@@ -27,7 +29,12 @@ struct BayshProcess {
             "HOME": root.path, "XDG_STATE_HOME": root.appendingPathComponent("state").path,
             "XDG_DATA_HOME": root.appendingPathComponent("data").path, "TERM": "xterm", "LANG": "C.UTF-8",
             "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
-        ]
+        ].merging(Self.sanitizerOptions) { $1 }.merging(extraEnvironment) { $1 }
+    }
+
+    /// The sanitizer settings of the test run (log file, suppressions), so a sanitized `baysh` reports the same way.
+    static var sanitizerOptions: [String: String] {
+        ProcessInfo.processInfo.environment.filter { ["ASAN_OPTIONS", "LSAN_OPTIONS", "TSAN_OPTIONS"].contains($0.key) }
     }
 
     func terminal(_ arguments: [String] = []) throws -> PseudoTerminal {
@@ -100,7 +107,7 @@ struct EndToEndTests {
         try terminal.waitForPrompt(after: "Ctrl-D exits\n")
         terminal.type("shell command=\"sleep 30\" timeout_ms=60000\r")
         // The shell tool is destructive, so baysh asks first.
-        try terminal.waitFor("Call it? [y/N]")
+        try terminal.waitFor("Call it? [y/N/a=always]")
         terminal.type("y\r")
         try terminal.waitFor("(Ctrl-C cancels)", timeout: .seconds(20))
         let pressed = ContinuousClock.now
@@ -109,13 +116,16 @@ struct EndToEndTests {
         #expect(ContinuousClock.now - pressed < .seconds(15))
         try terminal.waitForPrompt()
         terminal.type("shell command=\"echo still-here\"\r")
-        try terminal.waitFor("Call it? [y/N]")
+        try terminal.waitFor("Call it? [y/N/a=always]")
         terminal.type("\r")
         try terminal.waitForPrompt(after: "not called\n")
         terminal.type("shell command=\"echo still-here\"\r")
-        try terminal.waitFor("Call it? [y/N]")
-        terminal.type("yes\r")
+        try terminal.waitFor("Call it? [y/N/a=always]")
+        terminal.type("a\r")
         try terminal.waitForPrompt(after: "still-here\n")
+        // After "a" (always) the same tool is called without asking again.
+        terminal.type("shell command=\"echo again\"\r")
+        try terminal.waitForPrompt(after: "again\n")
         // Ctrl-C at the prompt abandons the line being typed.
         terminal.type("shell command=\"echo never\"\u{3}")
         try terminal.waitForPrompt(after: "^C\n")
@@ -191,7 +201,7 @@ struct EndToEndTests {
         let json = try baysh.piped(["--format", "json", "-c", "shell command=\"echo j\""])
         #expect(json.stdout.contains("\"isError\" : false"))
         let usage = try baysh.piped(["--history-size", "0"])
-        #expect(usage.status == 64)
+        #expect(usage.status == 2)
         #expect(usage.stderr.contains("--history-size must be at least 1"))
     }
 }

@@ -193,7 +193,7 @@ struct MetaCommandTests {
 
             server:       wuying_filesystem
             annotations:  destructive
-            confirm:      asks before calling (destructive); --yes skips
+            confirm:      asks before calling (destructive); answer a to stop asking, --yes skips
 
               argument  type                              required  default  description
               path      string                            yes

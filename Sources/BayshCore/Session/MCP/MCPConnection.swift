@@ -20,6 +20,18 @@ final class MCPConnection: Sendable {
     /// Over streamable HTTP a call's answer comes back inside the POST that sent it (see ``ResponseRouter``).
     var answersArriveDuringSend: Bool { transport is StreamableHTTPTransport }
 
+    /// Sends the request of tool call `id`, whose answer the router waits for. Over stdio the line is queued, not
+    /// waited for: a server that stops reading must not hold the call past its deadline or cancellation; a write
+    /// that fails fails the call through the router.
+    func sendCall(_ request: Data, id: ID) async throws {
+        guard let pipe = transport as? PipeTransport else {
+            try await transport.send(request)
+            return
+        }
+        let router = router
+        try pipe.post(request) { router.abandon(id, with: $0) }
+    }
+
     /// The reason the connection is unusable, or nil while it works.
     var brokenReason: SessionError? { breakage.reason }
 

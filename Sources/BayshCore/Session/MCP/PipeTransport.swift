@@ -13,10 +13,11 @@ import Synchronization
 /// client side, stdin and stdout for `baysh serve`.
 ///
 /// Reads are blocking `read(2)` calls on a thread of its own, so a message is handed on the moment it arrives (the
-/// SDK's `StdioTransport` sets `O_NONBLOCK` and sleeps 10 ms between polls). The descriptors stay in blocking mode,
-/// which matters when they are a terminal shared with other processes. Writes go out whole, and a peer that has gone
-/// away is an error rather than a SIGPIPE. The stream of received messages ends with an error, never silently: the
-/// SDK's client spins on a stream that finishes normally.
+/// SDK's `StdioTransport` sets `O_NONBLOCK` and sleeps 10 ms between polls). The input stays in blocking mode, which
+/// matters when it is a terminal shared with other processes. Writes go through a ``PipeWriter``: in order, whole,
+/// never blocking a thread of the concurrency pool (a peer that stops reading must not freeze deadlines and Ctrl-C),
+/// and a peer that has gone away is an error rather than a SIGPIPE. The stream of received messages ends with an
+/// error, never silently: the SDK's client spins on a stream that finishes normally.
 ///
 /// It spawns nothing; ``ServerProcess`` owns child processes.
 public actor PipeTransport: Transport {
@@ -35,6 +36,7 @@ public actor PipeTransport: Transport {
     private let ended: @Sendable (SessionError) -> Void
     private let ledger: RequestLedger?
     private let router: ResponseRouter?
+    private let writer: PipeWriter
     private var connected = false
     private var closed = false
     /// What the reading thread has read so far (a message stuck half-read, end of file).
@@ -68,6 +70,7 @@ public actor PipeTransport: Transport {
         self.ended = ended
         self.ledger = answersBeforeEnd ? RequestLedger() : nil
         self.router = router
+        self.writer = PipeWriter(descriptor: output, closesDescriptor: closesDescriptors, peer: peer)
         (messages, continuation) = AsyncThrowingStream.makeStream(of: Data.self, throwing: Swift.Error.self)
     }
 
@@ -75,6 +78,7 @@ public actor PipeTransport: Transport {
         guard !connected else { return }
         guard !closed else { throw SessionError.transport("the connection to \(peer) is closed; reconnect") }
         BrokenPipeSignal.ignore()
+        try writer.start()
         connected = true
         let reader = LineReader(descriptor: input, maxLineBytes: maxMessageBytes, peer: peer, progress: progress)
         let continuation = continuation
@@ -103,64 +107,37 @@ public actor PipeTransport: Transport {
         thread.start()
     }
 
-    /// Stops delivering messages and closes the output, which tells a child server to exit. The reading thread ends
-    /// at the peer's end of file.
+    /// Stops delivering messages, fails the writes still pending (a peer that stopped reading cannot hold this up)
+    /// and closes the output, which tells a child server to exit. The reading thread ends at the peer's end of file.
     public func disconnect() async {
         guard !closed else { return }
         closed = true
-        continuation.finish(throwing: SessionError.transport("disconnected from \(peer)"))
-        if closesDescriptors {
-            close(output)
-            if !connected { close(input) }
-        }
+        let reason = SessionError.transport("disconnected from \(peer)")
+        continuation.finish(throwing: reason)
+        writer.close(reason)
+        if closesDescriptors && !connected { close(input) }
     }
 
+    /// Writes `data` as one line, suspending until it is out. Cancellation ends the wait early; the line still goes
+    /// out whole.
     public func send(_ data: Data) async throws {
         guard connected, !closed else {
             throw SessionError.transport("not connected to \(peer)")
         }
-        try Self.writeLine(data, to: output, peer: peer)
+        try await writer.write(data)
         ledger?.answered()
+    }
+
+    /// Queues `data` as one line and returns without waiting for it to be written: the way a tool call is sent, so
+    /// the call's deadline and cancellation keep working while a peer that stopped reading holds the line up.
+    /// `failed` runs if the line cannot be written (the peer has gone, the transport was disconnected).
+    public nonisolated func post(_ data: Data, failed: @escaping @Sendable (SessionError) -> Void) throws {
+        try writer.post(data) { error in
+            if let error { failed(error) }
+        }
     }
 
     public func receive() -> AsyncThrowingStream<Data, Swift.Error> {
         messages
-    }
-
-    /// Writes `data` and a newline with `writev`, so a large message is not copied to add the delimiter, looping
-    /// over partial writes and `EINTR`.
-    static func writeLine(_ data: Data, to descriptor: Int32, peer: String) throws {
-        var newline = UInt8(ascii: "\n")
-        try data.withUnsafeBytes { (body: UnsafeRawBufferPointer) in
-            try withUnsafeMutablePointer(to: &newline) { newlinePointer in
-                var parts = [
-                    iovec(iov_base: UnsafeMutableRawPointer(mutating: body.baseAddress), iov_len: body.count),
-                    iovec(iov_base: UnsafeMutableRawPointer(newlinePointer), iov_len: 1),
-                ]
-                var first = body.count == 0 ? 1 : 0
-                while first < parts.count {
-                    let written = parts.withUnsafeMutableBufferPointer { list in
-                        writev(descriptor, list.baseAddress! + first, Int32(list.count - first))
-                    }
-                    if written < 0 {
-                        if errno == EINTR { continue }
-                        if errno == EPIPE {
-                            throw SessionError.transport("\(peer) closed its input (broken pipe)")
-                        }
-                        throw SessionError.transport(
-                            "writing to \(peer) failed: \(String(cString: strerror(errno)))")
-                    }
-                    var left = written
-                    while first < parts.count && left >= parts[first].iov_len {
-                        left -= parts[first].iov_len
-                        first += 1
-                    }
-                    if first < parts.count && left > 0 {
-                        parts[first].iov_base = parts[first].iov_base.map { $0 + left }
-                        parts[first].iov_len -= left
-                    }
-                }
-            }
-        }
     }
 }

@@ -54,7 +54,8 @@ public final class ResponseRouter: Sendable {
     /// - Parameter answerArrivesDuringSend: True for streamable HTTP, whose POST returns only when the server ends its
     ///   answer stream. `send` then runs in a task of its own, so the wait ends the moment the answer arrives or the
     ///   call is abandoned (a timeout, Ctrl-C), even while the server keeps the stream open or dribbles bytes; an
-    ///   abandoned call cancels its request. Over stdio `send` is a write and runs inline: the hot path spawns nothing.
+    ///   abandoned call cancels its request. Over stdio `send` queues the line (``PipeTransport/post(_:failed:)``) and
+    ///   runs inline: the hot path spawns nothing, and a server that stops reading cannot keep the wait from ending.
     func response(
         to id: ID, answerArrivesDuringSend: Bool = false, send: @escaping @Sendable () async throws -> Void
     ) async throws -> Data {

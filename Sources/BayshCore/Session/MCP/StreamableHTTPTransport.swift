@@ -68,7 +68,7 @@ public actor StreamableHTTPTransport: Transport {
         self.logger = logger ?? Logger(label: "baysh.mcp.http", factory: { _ in SwiftLogNoOpLogHandler() })
         (messages, continuation) = AsyncThrowingStream.makeStream(of: Data.self, throwing: Swift.Error.self)
         // Header values are often keys; register them so no error text can carry them.
-        for value in headers.values { Redactor.shared.register(value) }
+        for value in headers.values { Redactor.shared.register(headerValue: value) }
     }
 
     /// The `Mcp-Session-Id` the server gave, if any.

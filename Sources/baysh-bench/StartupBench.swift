@@ -1,0 +1,82 @@
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Start-up of the release `baysh` next to `baysh-bench` on a new local session: the time from spawn to the prompt
+/// on a terminal (a pseudo-terminal the bench reads), and the wall time of `baysh -c ':quit'`. Each child gets a
+/// fresh `XDG_DATA_HOME`/`XDG_STATE_HOME`. Target: under 20 ms for both.
+enum StartupBench: BenchSection {
+    static let title = "start-up"
+
+    static func run() async throws {
+        guard let baysh = ChildProcess.sibling("baysh") else {
+            print("start-up: skipped, baysh is missing next to baysh-bench (swift build -c release)")
+            return
+        }
+        let runs = 25
+        let home = try BenchFolder()
+        defer { home.remove() }
+        var quit: [Double] = []
+        var prompt: [Double] = []
+        for _ in 0..<runs {
+            quit.append(try quitTime(baysh, home: home))
+            prompt.append(try promptTime(baysh, home: home))
+        }
+        print("start-up of release baysh on a new local session, \(runs) runs each")
+        report("  baysh -c ':quit'       ", Percentiles(quit))
+        report("  spawn to prompt (pty)  ", Percentiles(prompt))
+    }
+
+    private static func report(_ label: String, _ figures: Percentiles) {
+        print(String(format: "%@ median %6.1f ms  p90 %6.1f ms  (target < 20 ms)", label, figures.median, figures.p90))
+    }
+
+    static func quitTime(_ baysh: String, home: BenchFolder) throws -> Double {
+        let null = open("/dev/null", O_RDWR)
+        defer { close(null) }
+        let child = try ChildProcess.spawn(
+            [baysh, "-c", ":quit"], environment: home.environment, stdio: (null, null, null))
+        let exit = child.wait(timeout: .seconds(30))
+        guard exit.status == 0 else { throw BenchFailure("baysh -c ':quit' ended with status \(exit.status)") }
+        return exit.milliseconds
+    }
+
+    /// Spawns baysh on a pseudo-terminal, waits for `> ` (the end of the prompt), then ends it with Ctrl-D.
+    static func promptTime(_ baysh: String, home: BenchFolder) throws -> Double {
+        let terminal = try PseudoTerminal()
+        defer { terminal.close() }
+        let child = try ChildProcess.spawn(
+            [baysh], environment: home.environment.merging(["TERM": "xterm"]) { $1 },
+            stdio: (terminal.follower, terminal.follower, terminal.follower), newSession: true)
+        terminal.closeFollower()
+        let seen = terminal.read(until: Array("> ".utf8), timeout: .seconds(30))
+        let elapsed = (ContinuousClock.now - child.started).milliseconds
+        terminal.write([4])
+        terminal.drain(timeout: .seconds(30))
+        _ = child.wait(timeout: .seconds(30))
+        guard seen else { throw BenchFailure("baysh showed no prompt on the terminal") }
+        return elapsed
+    }
+}
+
+/// A temporary `XDG_DATA_HOME` and `XDG_STATE_HOME` for benchmark children.
+struct BenchFolder {
+    let url: URL
+
+    init() throws {
+        url = FileManager.default.temporaryDirectory.appendingPathComponent("baysh-bench-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    }
+
+    var environment: [String: String] {
+        var environment = ProcessInfo.processInfo.environment
+        environment["XDG_DATA_HOME"] = url.appendingPathComponent("data").path
+        environment["XDG_STATE_HOME"] = url.appendingPathComponent("state").path
+        environment["NO_COLOR"] = "1"
+        return environment
+    }
+
+    func remove() { try? FileManager.default.removeItem(at: url) }
+}

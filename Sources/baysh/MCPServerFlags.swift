@@ -1,0 +1,75 @@
+import ArgumentParser
+import BayshCore
+
+/// Any MCP server: a command to start (`--mcp`), an HTTP endpoint (`--url`) or an entry of an `mcpServers`
+/// configuration file (`--config`).
+struct MCPServerFlags: ParsableArguments {
+    @Option(help: ArgumentHelp("Start this stdio MCP server (one string, split like a shell would).",
+        valueName: "command args..."))
+    var mcp: String?
+
+    @Option(help: ArgumentHelp("Environment variable for the started server (repeatable).", valueName: "key=value"))
+    var env: [String] = []
+
+    @Option(help: ArgumentHelp("Working directory of the started server.", valueName: "dir"))
+    var cwd: String?
+
+    @Option(name: .customLong("server-stderr"), help: ArgumentHelp(
+        "Where the started server's stderr goes: terminal, discard or a file "
+            + "(default: $XDG_STATE_HOME/baysh/logs/<server>.log).", valueName: "where"))
+    var serverStderr: String?
+
+    @Option(help: ArgumentHelp("Talk to this streamable HTTP MCP server.", valueName: "url"))
+    var url: String?
+
+    @Option(help: ArgumentHelp("HTTP header for the server (repeatable).", valueName: "'name: value'"))
+    var header: [String] = []
+
+    @Option(name: .customLong("bearer-env"), help: ArgumentHelp(
+        "Send the token in this environment variable as `Authorization: Bearer`.", valueName: "var"))
+    var bearerEnv: String?
+
+    @Option(help: ArgumentHelp("Read the server from this mcpServers JSON file (Claude Desktop, Cursor, .mcp.json).",
+        valueName: "file"))
+    var config: String?
+
+    @Option(help: ArgumentHelp("The server of --config to use (needed when it lists several).", valueName: "name"))
+    var server: String?
+
+    func apply(to request: inout SessionRequest) throws {
+        request.mcpCommand = mcp
+        request.mcpEnvironment = try KeyValueArgument.table(env, flag: "--env")
+        request.mcpWorkingDirectory = cwd
+        request.serverStderr = serverStderr
+        request.url = url
+        request.headers = header
+        request.bearerVariable = bearerEnv
+        request.configFile = config
+        request.serverName = server
+    }
+}
+
+/// An AgentBay cloud session. The API key comes from the environment (`AGENTBAY_API_KEY`, `--api-key-env VAR`) or
+/// a `.env` file, never from a flag value that `ps` would show.
+struct AgentBayFlags: ParsableArguments {
+    @Flag(help: "Open an AgentBay cloud session (implied when AGENTBAY_API_KEY is set).")
+    var agentbay = false
+
+    @Option(help: ArgumentHelp("Image of a new AgentBay session (default: linux_latest).", valueName: "id"))
+    var image: String?
+
+    @Option(help: ArgumentHelp("AgentBay API host, optionally with http:// or https:// and a port "
+        + "(default: AGENTBAY_ENDPOINT, then wuyingai.cn-shanghai.aliyuncs.com).", valueName: "host"))
+    var endpoint: String?
+
+    @Option(name: .customLong("api-key-env"), help: ArgumentHelp(
+        "Read the AgentBay API key from this environment variable instead of AGENTBAY_API_KEY.", valueName: "var"))
+    var apiKeyEnv: String?
+
+    func apply(to request: inout SessionRequest) {
+        request.agentBay = agentbay
+        request.imageId = image
+        request.endpoint = endpoint
+        request.apiKeyVariable = apiKeyEnv
+    }
+}

@@ -1,0 +1,81 @@
+import ArgumentParser
+import BayshCore
+import Foundation
+
+/// `baysh [flags]`: opens a session on the chosen backend and reads lines from the terminal, stdin or `-c`.
+struct ShellCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "shell",
+        abstract: "Open a session and run the shell (the default).",
+        discussion: """
+            With no backend flag baysh opens a new local session (deleted on exit unless --keep) — or an AgentBay \
+            session when AGENTBAY_API_KEY is set in the environment or in a .env file above the working directory \
+            (--local overrides). `TOOL key=value ...` calls a tool, `:help` lists the meta commands, Tab completes.
+            """
+    )
+
+    @OptionGroup(title: "Session")
+    var session: SessionOptions
+
+    @OptionGroup(title: "MCP server")
+    var mcp: MCPServerFlags
+
+    @OptionGroup(title: "AgentBay")
+    var agentBay: AgentBayFlags
+
+    @OptionGroup(title: "Shell")
+    var shell: ShellFlags
+
+    @OptionGroup(title: "Transcripts")
+    var transcript: TranscriptFlags
+
+    func validate() throws {
+        try transcript.validate(commands: shell.commands)
+        try SessionFlagCheck.validate(request())
+    }
+
+    func request() throws -> SessionRequest {
+        var request = try session.request()
+        try mcp.apply(to: &request)
+        agentBay.apply(to: &request)
+        request.timeoutMilliseconds = shell.timeoutMs
+        return request
+    }
+
+    mutating func run() async throws {
+        // Read the transcript first: a wrong path should not cost a session.
+        var replayed: Transcript?
+        if let path = transcript.replay {
+            do {
+                replayed = try TranscriptLauncher.load(path)
+            } catch {
+                BayshMain.complain(error)
+                throw ExitCode(2)
+            }
+        }
+        let opened: any Session
+        do {
+            opened = try await SessionOpener.open(request()) { note in
+                FileHandle.standardError.write(Data("baysh: \(Redactor.shared.redact(note))\n".utf8))
+            }
+        } catch {
+            BayshMain.complain(error)
+            throw ExitCode(1)
+        }
+        let status = await TranscriptLauncher.run(
+            session: opened, commands: shell.commands, options: shell.options(), request: transcript.request,
+            transcript: replayed)
+        throw ExitCode(status)
+    }
+}
+
+/// Turns BayshCore's flag-combination errors into usage errors (exit status 2).
+enum SessionFlagCheck {
+    static func validate(_ request: SessionRequest) throws {
+        do {
+            try SessionOpener.validate(request)
+        } catch let error as SessionError {
+            throw ValidationError(error.description)
+        }
+    }
+}
