@@ -61,17 +61,7 @@ public enum TerminalText {
     public static func write(_ text: String, to descriptor: Int32) {
         withUTF8(text) { bytes in
             guard let base = bytes.baseAddress else { return }
-            var offset = 0
-            while offset < bytes.count {
-                let written = Glibc.write(descriptor, base + offset, bytes.count - offset)
-                if written > 0 {
-                    offset += written
-                } else if written < 0, errno == EINTR {
-                    continue
-                } else {
-                    return
-                }
-            }
+            writeBlocking(base, bytes.count, to: descriptor, interrupt: nil)
         }
     }
 

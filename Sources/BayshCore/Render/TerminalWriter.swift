@@ -7,16 +7,29 @@ public struct TerminalWriter: Sendable {
     public var colorsOnStandardOutput: Bool
     /// Whether styles become ANSI colours on stderr.
     public var colorsOnStandardError: Bool
-    private let sink: @Sendable (String, RenderedOutput.Stream) -> Void
+    /// Writes one piece, stopping early once the flag (when given) is raised; gives the bytes written.
+    private let sink: @Sendable (String, RenderedOutput.Stream, OutputInterrupt?) -> Int
 
-    /// A writer that hands text to `sink` (tests collect it; the shell writes file descriptors 1 and 2).
+    /// A writer that hands text to `sink` (tests collect it; the shell writes file descriptors 1 and 2). Such a
+    /// writer is interrupted between pieces only, since `sink` takes each piece whole.
     public init(
         colorsOnStandardOutput: Bool = false, colorsOnStandardError: Bool = false,
         sink: @escaping @Sendable (String, RenderedOutput.Stream) -> Void
     ) {
+        self.init(colorsOnStandardOutput: colorsOnStandardOutput, colorsOnStandardError: colorsOnStandardError) {
+            text, stream, _ in
+            sink(text, stream)
+            return text.utf8.count
+        }
+    }
+
+    private init(
+        colorsOnStandardOutput: Bool, colorsOnStandardError: Bool,
+        interruptibleSink: @escaping @Sendable (String, RenderedOutput.Stream, OutputInterrupt?) -> Int
+    ) {
         self.colorsOnStandardOutput = colorsOnStandardOutput
         self.colorsOnStandardError = colorsOnStandardError
-        self.sink = sink
+        self.sink = interruptibleSink
     }
 
     /// Writes to this process's stdout and stderr, with colours decided by ``colorsAllowed(on:environment:)``.
@@ -26,8 +39,13 @@ public struct TerminalWriter: Sendable {
         TerminalWriter(
             colorsOnStandardOutput: colorsAllowed(on: STDOUT_FILENO, environment: environment),
             colorsOnStandardError: colorsAllowed(on: STDERR_FILENO, environment: environment)
-        ) { text, stream in
-            TerminalText.write(text, to: stream == .standardOutput ? STDOUT_FILENO : STDERR_FILENO)
+        ) { text, stream, interrupt in
+            let descriptor = stream == .standardOutput ? STDOUT_FILENO : STDERR_FILENO
+            guard let interrupt else {
+                TerminalText.write(text, to: descriptor)
+                return text.utf8.count
+            }
+            return TerminalText.write(text, to: descriptor, stoppingAt: interrupt)
         }
     }
 
@@ -41,10 +59,43 @@ public struct TerminalWriter: Sendable {
     /// Prints every piece in order.
     public func write(_ output: RenderedOutput) {
         for chunk in output.chunks {
-            let colors = chunk.stream == .standardOutput ? colorsOnStandardOutput : colorsOnStandardError
-            let text = Redactor.shared.redact(chunk.text)
-            sink(colors ? Self.styled(text, chunk.style) : text, chunk.stream)
+            _ = sink(printable(chunk), chunk.stream, nil)
         }
+    }
+
+    /// Prints every piece in order until `interrupt` is raised (Ctrl-C), even in the middle of a piece that a
+    /// terminal or pipe is slow to take, and says how much was printed.
+    public func write(_ output: RenderedOutput, stoppingAt interrupt: OutputInterrupt) -> PrintedAmount {
+        var amount = PrintedAmount()
+        for chunk in output.chunks {
+            guard !interrupt.isRaised else {
+                amount.total += chunk.text.utf8.count
+                continue
+            }
+            let text = printable(chunk)
+            let size = text.utf8.count
+            amount.total += size
+            let written = sink(text, chunk.stream, interrupt)
+            amount.written += written
+            if written < size, interrupt.isRaised { amount.interrupted = true }
+        }
+        if interrupt.isRaised, amount.written < amount.total { amount.interrupted = true }
+        return amount
+    }
+
+    /// The piece as it goes out: secrets masked, colours added where allowed.
+    private func printable(_ chunk: RenderedOutput.Chunk) -> String {
+        let colors = chunk.stream == .standardOutput ? colorsOnStandardOutput : colorsOnStandardError
+        let text = Redactor.shared.redact(chunk.text)
+        return colors ? Self.styled(text, chunk.style) : text
+    }
+
+    /// How much of an output ``write(_:stoppingAt:)`` printed, in bytes as written (colour codes included).
+    public struct PrintedAmount: Sendable, Equatable {
+        public var written = 0
+        public var total = 0
+        /// Whether Ctrl-C stopped the printing before everything was written.
+        public var interrupted = false
     }
 
     /// `text` with the style's colour around each line, so a colour never bleeds past a newline.

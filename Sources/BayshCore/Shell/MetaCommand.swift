@@ -61,10 +61,14 @@ public struct MetaCommand: Sendable {
 public struct CommandOutcome: Sendable, Equatable {
     public var output: RenderedOutput
     public var failed: Bool
+    /// Files the command saved (a result's images, the full text of a cut result), named when Ctrl-C stops
+    /// printing its output.
+    public var savedFiles: [String]
 
-    public init(output: RenderedOutput = RenderedOutput(), failed: Bool = false) {
+    public init(output: RenderedOutput = RenderedOutput(), failed: Bool = false, savedFiles: [String] = []) {
         self.output = output
         self.failed = failed
+        self.savedFiles = savedFiles
     }
 
     /// Output on stdout, not failed.

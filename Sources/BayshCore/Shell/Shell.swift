@@ -198,12 +198,44 @@ public final class Shell {
         } else {
             (outcome, kind, error) = await runCall(line)
         }
-        writer.write(outcome.output)
-        if outcome.failed { anyFailed = true }
+        let printed = await printOutput(outcome.output)
+        var failed = outcome.failed
+        if printed.interrupted {
+            // A script must not take a cut output for the whole of it.
+            failed = true
+            writer.write(interruptionNote(printed, savedFiles: outcome.savedFiles))
+        }
+        if failed { anyFailed = true }
+        // The record holds the command's whole output, as if it had been printed to the end: a transcript
+        // replays the command, and Ctrl-C stopped only the printing of its output, not the command.
         await observer?.shellDidRun(ShellRecord(
-            line: line, kind: kind, output: outcome.output, failed: outcome.failed, error: error,
+            line: line, kind: kind, output: outcome.output, failed: failed, error: error,
             elapsed: ContinuousClock.now - started))
-        return outcome
+        return CommandOutcome(output: outcome.output, failed: failed, savedFiles: outcome.savedFiles)
+    }
+
+    /// Prints a command's output so that Ctrl-C stops it at once, even while a slow terminal or a pipe nobody
+    /// reads holds up the writing.
+    private func printOutput(_ output: RenderedOutput) async -> TerminalWriter.PrintedAmount {
+        let interrupt = OutputInterrupt()
+        let writer = self.writer
+        return await interrupts.whileHandling({ interrupt.raise() }) {
+            writer.write(output, stoppingAt: interrupt)
+        }
+    }
+
+    /// `output interrupted after 1.2 MB of 100.0 MB; the full result is in …`, on a line of its own.
+    private func interruptionNote(_ printed: TerminalWriter.PrintedAmount, savedFiles: [String]) -> RenderedOutput {
+        var note = "output interrupted after \(TruncationLimits.size(printed.written)) of "
+            + "\(TruncationLimits.size(printed.total))"
+        if !savedFiles.isEmpty {
+            note += "; the full result is in \(savedFiles.joined(separator: ", "))"
+        }
+        // The cut output rarely ends a line, and stdout and stderr share the terminal.
+        let opening = printed.written > 0 && TerminalText.isTerminal(STDOUT_FILENO) ? "\n" : ""
+        var output = RenderedOutput()
+        output.errorLine(opening + note, style: .warning)
+        return output
     }
 
     /// The pipeline for a call line. The third value is the error of a call that got no result.
@@ -251,7 +283,9 @@ public final class Shell {
                 output.errorLine("took \((result.elapsed > .zero ? result.elapsed : elapsed).shortText)", style: .dim)
             }
             let kind = ShellRecord.Kind.call(tool: call.tool, arguments: call.arguments, result: result)
-            return (CommandOutcome(output: output, failed: rendered.failed), kind, nil)
+            return (
+                CommandOutcome(output: output, failed: rendered.failed, savedFiles: rendered.savedFiles), kind, nil
+            )
         }
     }
 
