@@ -33,6 +33,33 @@ import Testing
         #expect(format.isError && format.text.contains("'text', 'binary'"))
     }
 
+    /// Text is read straight into the string's storage; a file that is not UTF-8 is still refused, including
+    /// invalid bytes whose repair would keep the length (three bytes of a cut four-byte sequence become the three
+    /// bytes of U+FFFD), while a file that really holds U+FFFD reads as it is.
+    @Test(arguments: [
+        ([0x61, 0xF0, 0x9F, 0x98, 0x62], false),
+        ([0x61, 0xEF, 0xBF, 0xBD, 0x62], true),
+        ([0xED, 0xA0, 0x80], false),
+        ([0xC0, 0xAF], false),
+        ([0xF0, 0x9F, 0x98, 0x80, 0x0A], true),
+        ([], true),
+    ] as [([UInt8], Bool)])
+    func textIsReadOnlyWhenItIsUTF8(bytes: [UInt8], valid: Bool) async throws {
+        let fixture = try LocalFixture()
+        let long = [UInt8](repeating: 0x78, count: 100_000) + bytes + [UInt8](repeating: 0x79, count: 100_000)
+        for (name, content) in [("short.txt", bytes), ("long.txt", long)] {
+            _ = FileManager.default.createFile(atPath: fixture.workspace + "/" + name, contents: Data(content))
+            let result = try await fixture.call("read_file", ["path": .string(name)])
+            if valid {
+                #expect(!result.isError && Array(result.text.utf8) == content, "\(name) \(bytes)")
+            } else {
+                #expect(result.isError && result.text.contains("not UTF-8"), "\(name) \(bytes)")
+            }
+        }
+        let many = try await fixture.call("read_multiple_files", ["paths": ["short.txt"]])
+        #expect(many.text.contains("Error") != valid)
+    }
+
     @Test func argumentTypesAreChecked() async throws {
         let fixture = try LocalFixture()
         let wrongType = try await fixture.call("read_file", ["path": 42])

@@ -22,7 +22,7 @@ extension FileTools {
         let edits = try arguments.objectArray("edits") ?? []
         let dryRun = try arguments.bool("dryRun") ?? false
         guard !edits.isEmpty else { throw ToolFailure("edit_file: give at least one edit in 'edits'") }
-        let original = try Self.text(readBytes(path, offset: 0, length: nil), path: path)
+        let original = try readText(path, offset: 0, length: nil)
         var edited = original
         for (index, edit) in edits.enumerated() {
             guard case .string(let oldText)? = edit["oldText"], case .string(let newText)? = edit["newText"] else {

@@ -16,8 +16,8 @@ struct FileTools: Sendable {
         let binary = try arguments.choice("format", of: ["text", "binary"]) == "binary"
         guard offset >= 0 else { throw ToolFailure("read_file: offset must be 0 or more, not \(offset)") }
         if let length, length < 0 { throw ToolFailure("read_file: length must be 0 or more, not \(length)") }
-        let bytes = try readBytes(path, offset: offset, length: length)
-        return binary ? Data(bytes).base64EncodedString() : try Self.text(bytes, path: path)
+        guard binary else { return try readText(path, offset: offset, length: length) }
+        return Data(try readBytes(path, offset: offset, length: length)).base64EncodedString()
     }
 
     func readMultipleFiles(_ arguments: ToolArguments) throws -> String {
@@ -25,7 +25,7 @@ struct FileTools: Sendable {
         guard !paths.isEmpty else { throw ToolFailure("read_multiple_files: give at least one path in 'paths'") }
         return paths.map { path in
             do {
-                return "\(path): " + (try Self.text(readBytes(path, offset: 0, length: nil), path: path))
+                return "\(path): " + (try readText(path, offset: 0, length: nil))
             } catch {
                 return "\(path): Error - \(error)"
             }
@@ -69,36 +69,96 @@ struct FileTools: Sendable {
 
     /// Reads a byte range of a regular file.
     func readBytes(_ path: String, offset: Int, length: Int?) throws -> [UInt8] {
+        let range = try openRange(path, offset: offset, length: length)
+        defer { close(range.descriptor) }
+        return try [UInt8](unsafeUninitializedCapacity: range.wanted) { buffer, count in
+            count = try Self.read(range, into: UnsafeMutableRawBufferPointer(buffer), path: path)
+        }
+    }
+
+    /// Reads a byte range of a regular file as UTF-8 text, straight into the string's own storage: a 64 MB file
+    /// is held once, not as bytes and then as a string made from them.
+    ///
+    /// That initializer checks the bytes in place and keeps them when they are valid UTF-8; invalid bytes are
+    /// repaired with U+FFFD (a new string). So only text holding U+FFFD may have been repaired: it is read
+    /// again and checked strictly, which refuses a file that is not UTF-8 as before.
+    func readText(_ path: String, offset: Int, length: Int?) throws -> String {
+        let range = try openRange(path, offset: offset, length: length)
+        let text: String
+        do {
+            defer { close(range.descriptor) }
+            text = try String(unsafeUninitializedCapacity: range.wanted) { buffer in
+                try Self.read(range, into: UnsafeMutableRawBufferPointer(buffer), path: path)
+            }
+        }
+        guard Self.holdsReplacementCharacter(text) else { return text }
+        return try Self.text(readBytes(path, offset: offset, length: length), path: path)
+    }
+
+    /// An open regular file, and how many bytes from `offset` are to be read.
+    struct OpenRange {
+        var descriptor: Int32
+        var offset: Int
+        var wanted: Int
+    }
+
+    /// Opens `path` (a regular file in the workspace) and checks the range against its size and the read limit.
+    private func openRange(_ path: String, offset: Int, length: Int?) throws -> OpenRange {
         let target = try existing(path)
         let fd = open(target.path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)
         guard fd >= 0 else { throw Self.failure(errno, path) }
-        defer { close(fd) }
-        var info = stat()
-        guard fstat(fd, &info) == 0 else { throw Self.failure(errno, path) }
-        let kind = info.st_mode & S_IFMT
-        if kind == S_IFDIR { throw ToolFailure("'\(path)' is a folder; list it with list_directory") }
-        guard kind == S_IFREG else { throw ToolFailure("'\(path)' is not a regular file (a device, pipe or socket)") }
-        let size = Int(info.st_size)
-        guard offset <= size else {
-            throw ToolFailure("offset \(offset) is past the end of '\(path)' (\(size) bytes)")
-        }
-        let wanted = min(length ?? (size - offset), size - offset)
-        guard wanted <= Self.maxReadBytes else {
-            throw ToolFailure(
-                "'\(path)' has \(wanted) bytes from offset \(offset); read at most \(Self.maxReadBytes) at a time with offset and length")
-        }
-        var bytes = [UInt8](repeating: 0, count: wanted)
-        var done = 0
-        while done < wanted {
-            let count = bytes.withUnsafeMutableBytes {
-                pread(fd, $0.baseAddress! + done, wanted - done, off_t(offset + done))
+        do {
+            var info = stat()
+            guard fstat(fd, &info) == 0 else { throw Self.failure(errno, path) }
+            let kind = info.st_mode & S_IFMT
+            if kind == S_IFDIR { throw ToolFailure("'\(path)' is a folder; list it with list_directory") }
+            guard kind == S_IFREG else {
+                throw ToolFailure("'\(path)' is not a regular file (a device, pipe or socket)")
             }
+            let size = Int(info.st_size)
+            guard offset <= size else {
+                throw ToolFailure("offset \(offset) is past the end of '\(path)' (\(size) bytes)")
+            }
+            let wanted = min(length ?? (size - offset), size - offset)
+            guard wanted <= Self.maxReadBytes else {
+                throw ToolFailure(
+                    "'\(path)' has \(wanted) bytes from offset \(offset); read at most \(Self.maxReadBytes) at a time with offset and length")
+            }
+            return OpenRange(descriptor: fd, offset: offset, wanted: wanted)
+        } catch {
+            close(fd)
+            throw error
+        }
+    }
+
+    /// Reads up to `buffer.count` bytes of `range` (fewer if the file shrank) and gives how many were read.
+    private static func read(_ range: OpenRange, into buffer: UnsafeMutableRawBufferPointer, path: String) throws
+        -> Int
+    {
+        guard let base = buffer.baseAddress else { return 0 }
+        var done = 0
+        while done < buffer.count {
+            let count = pread(range.descriptor, base + done, buffer.count - done, off_t(range.offset + done))
             if count < 0 && errno == EINTR { continue }
             guard count >= 0 else { throw Self.failure(errno, path) }
             if count == 0 { break }
             done += count
         }
-        return Array(bytes[..<done])
+        return done
+    }
+
+    /// Whether `text` holds U+FFFD (bytes EF BF BD), found with `memchr` over its bytes in place.
+    static func holdsReplacementCharacter(_ text: String) -> Bool {
+        TerminalText.withUTF8(text) { bytes in
+            guard let base = bytes.baseAddress else { return false }
+            var position = 0
+            while position + 2 < bytes.count, let hit = memchr(base + position, 0xEF, bytes.count - position - 2) {
+                let index = UnsafeRawPointer(base).distance(to: UnsafeRawPointer(hit))
+                if bytes[index + 1] == 0xBF, bytes[index + 2] == 0xBD { return true }
+                position = index + 1
+            }
+            return false
+        }
     }
 
     /// A path that must exist.
