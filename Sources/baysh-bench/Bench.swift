@@ -20,6 +20,7 @@ struct BayshBench {
         TranscriptBench.self,
         StartupBench.self,
         MemoryBench.self,
+        BigResultBench.self,
     ] }
 
     static func main() async throws {

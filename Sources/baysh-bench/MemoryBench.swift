@@ -29,8 +29,8 @@ enum MemoryBench: BenchSection {
         let localSize = 64 << 20  // read_file's largest single read
         let mcpSize = 100_000_000
         let workspace = folder.url.appendingPathComponent("workspace")
-        try writeFile(workspace.appendingPathComponent("big.txt"), bytes: localSize)
-        try writeFile(workspace.appendingPathComponent("small.txt"), bytes: 10)
+        try BenchFiles.write(workspace.appendingPathComponent("big.txt"), bytes: localSize)
+        try BenchFiles.write(workspace.appendingPathComponent("small.txt"), bytes: 10)
         let local = [bench, "--child", "local", workspace.path]
         let mcp = [bench, "--child", "mcp", server]
         let localBase = try peak(local + ["read_file path=small.txt"], folder: folder)
@@ -80,21 +80,5 @@ enum MemoryBench: BenchSection {
             peaks.append(bytes)
         }
         return Int(Percentiles(peaks).median)
-    }
-
-    /// A text file of `bytes` bytes in lines of 100, written in chunks.
-    private static func writeFile(_ url: URL, bytes: Int) throws {
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        _ = FileManager.default.createFile(atPath: url.path, contents: nil)
-        let handle = try FileHandle(forWritingTo: url)
-        defer { try? handle.close() }
-        let line = String(repeating: "x", count: 99) + "\n"
-        let chunk = Data(String(repeating: line, count: 10_000).utf8)
-        var left = bytes
-        while left > 0 {
-            let part = chunk.prefix(left)
-            try handle.write(contentsOf: part)
-            left -= part.count
-        }
     }
 }

@@ -8,6 +8,8 @@ import Foundation
 final class PseudoTerminal {
     let leader: Int32
     private(set) var follower: Int32
+    /// Bytes read past the marker of the last ``readBytes(until:timeout:)``, where the next one starts.
+    private var pending: [UInt8] = []
 
     init() throws {
         var leader: Int32 = -1
@@ -37,21 +39,34 @@ final class PseudoTerminal {
 
     /// Reads until `marker` has been seen or `timeout` passes; true when seen.
     func read(until marker: [UInt8], timeout: Duration) -> Bool {
-        var seen: [UInt8] = []
+        readBytes(until: marker, timeout: timeout) != nil
+    }
+
+    /// Reads until `marker` has been seen and gives everything up to and including it, or nil when `timeout`
+    /// passes first. What was read after the marker is kept for the next call.
+    func readBytes(until marker: [UInt8], timeout: Duration) -> [UInt8]? {
+        var seen = pending
+        pending = []
+        var searched = 0
         let deadline = ContinuousClock.now + timeout
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        while ContinuousClock.now < deadline {
-            guard wait(readableWithin: deadline) else { return false }
-            let count = buffer.withUnsafeMutableBytes { Glibc.read(leader, $0.baseAddress, $0.count) }
-            guard count > 0 else { return false }
-            seen.append(contentsOf: buffer[..<count])
-            if seen.count >= marker.count,
-                seen.indices.dropLast(marker.count - 1).contains(where: { seen[$0..<$0 + marker.count].elementsEqual(marker) })
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while true {
+            // Only the new bytes (and a marker's length before them) are searched, so a long answer stays linear.
+            let from = max(0, searched - marker.count)
+            if seen.count >= marker.count, from <= seen.count - marker.count,
+                let start = (from...(seen.count - marker.count)).first(where: {
+                    seen[$0..<$0 + marker.count].elementsEqual(marker)
+                })
             {
-                return true
+                pending = Array(seen[(start + marker.count)...])
+                return Array(seen[..<(start + marker.count)])
             }
+            searched = seen.count
+            guard ContinuousClock.now < deadline, wait(readableWithin: deadline) else { return nil }
+            let count = buffer.withUnsafeMutableBytes { Glibc.read(leader, $0.baseAddress, $0.count) }
+            guard count > 0 else { return nil }
+            seen.append(contentsOf: buffer[..<count])
         }
-        return false
     }
 
     /// Reads and drops everything until the child closes its end or `timeout` passes; gives the bytes read.
