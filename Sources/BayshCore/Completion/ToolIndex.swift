@@ -12,6 +12,9 @@ public final class ToolIndex: Sendable {
     private let listed: [ToolInfo]
     /// Positions in ``listed`` of the first tool of each name, sorted by the UTF-8 bytes of the names.
     private let order: [Int32]
+    /// Positions in the sorted order whose names Tab must quote (spaces, quotes): few or none, so a set rather
+    /// than a column of insertions.
+    private let quotedNames: Set<Int32>
     private let signatures = Mutex(RecentSignatures(capacity: ToolIndex.recentSignatures))
 
     /// How many tools' signatures are kept: the tool being typed and a few it alternates with.
@@ -32,6 +35,8 @@ public final class ToolIndex: Sendable {
             unique.append(Int32(position))
         }
         self.order = unique
+        quotedNames = Set(unique.indices.lazy.filter { ShellQuoting.word(tools[Int(unique[$0])].name).quoted }
+            .map { Int32($0) })
     }
 
     /// No tools.
@@ -93,16 +98,40 @@ public final class ToolIndex: Sendable {
         positions(withPrefix: prefix).map(name(at:))
     }
 
-    /// The first line of the description of the tool at `position`, cut to fit a completion list.
+    /// The first line of the description of the tool at `position`, cut to fit a completion list. Derived on each
+    /// call (Tab on a short prefix lists thousands), so the common case, a plain ASCII line, is read as bytes.
     func summary(at position: Int) -> String {
         let description = tool(at: position).description
+        if let plain = description.utf8.withContiguousStorageIfAvailable(Self.plainFirstLine) ?? nil { return plain }
         let line = description.split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
-        return TerminalText.truncated(line.trimmingCharacters(in: .whitespaces), toWidth: 72)
+        return TerminalText.truncated(line.trimmingCharacters(in: .whitespaces), toWidth: Self.summaryWidth)
+    }
+
+    private static let summaryWidth = 72
+
+    /// The first non-empty line of `bytes`, trimmed and cut like ``summary(at:)``, when it is printable ASCII (one
+    /// column per byte) after nothing but ASCII line breaks; nil otherwise.
+    private static func plainFirstLine(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
+        let lineBreaks: ClosedRange<UInt8> = 0x0A...0x0D
+        var start = 0
+        while start < bytes.count, lineBreaks.contains(bytes[start]) { start += 1 }
+        var end = start
+        while end < bytes.count, !lineBreaks.contains(bytes[end]) {
+            guard (0x20...0x7E).contains(bytes[end]) else { return nil }
+            end += 1
+        }
+        while start < end, bytes[start] == 0x20 { start += 1 }
+        while end > start, bytes[end - 1] == 0x20 { end -= 1 }
+        guard end - start > summaryWidth else {
+            return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+        }
+        let cut = UnsafeBufferPointer(rebasing: bytes[start..<start + summaryWidth - 1])
+        return String(decoding: cut, as: UTF8.self) + "…"
     }
 
     /// The name of the tool at `position` as Tab inserts it (quoted when it holds spaces or quotes).
     func insertion(at position: Int) -> String {
-        ShellQuoting.word(name(at: position)).text
+        quotedNames.contains(Int32(position)) ? ShellQuoting.word(name(at: position)).text : name(at: position)
     }
 
     /// The signature of the tool called `name`: derived on first use and kept while the tool is among the last

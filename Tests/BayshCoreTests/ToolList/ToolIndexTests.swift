@@ -37,6 +37,19 @@ struct ToolIndexTests {
         #expect(index.summary(at: 2) == "")
     }
 
+    /// Plain ASCII lines take a shortcut; every description must still read as the first line, trimmed and cut.
+    @Test(arguments: [
+        "", "   ", "plain", "  padded  \nsecond", "\n\n\r\nafter blank lines", "crlf\r\nsecond", "   \nfoo",
+        "tab\tinside", "\tleading tab", "ünïcode first line", "ascii then\u{2028}separator", "wide 名前 text",
+        String(repeating: "x", count: 72), String(repeating: "y", count: 73), " " + String(repeating: "z", count: 80),
+        String(repeating: "é", count: 80), "form\u{0C}feed", "vertical\u{0B}tab", "nel\u{85}next",
+    ])
+    func summaryMatchesTheFirstLineTrimmedAndCut(description: String) {
+        let index = ToolIndex([ToolInfo(name: "t", description: description)])
+        let line = description.split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
+        #expect(index.summary(at: 0) == TerminalText.truncated(line.trimmingCharacters(in: .whitespaces), toWidth: 72))
+    }
+
     @Test func onlyTheLastFewSignaturesAreKept() {
         let count = ToolIndex.recentSignatures + 3
         // Two-digit names keep positions in the sorted order equal to the numbers.
