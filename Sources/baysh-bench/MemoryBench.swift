@@ -20,7 +20,8 @@ enum MemoryBench: BenchSection {
         }
         let folder = try BenchFolder()
         defer { folder.remove() }
-        print("child processes: peak = ru_maxrss, retained = VmRSS at the end after malloc_trim")
+        print("child processes: peak = VmHWM; retained = VmRSS after loading, :tools, :describe and completing,")
+        print("after malloc_trim")
         try tools(bench: bench, server: server, label: "dynamic runtime", folder: folder)
         // `./dev run`'s runtime: built by `swift build -c release --static-swift-stdlib --scratch-path .build-static`.
         let staticBench = FileManager.default.currentDirectoryPath + "/.build-static/release/baysh-bench"
@@ -73,16 +74,18 @@ enum MemoryBench: BenchSection {
         }
     }
 
-    /// The run of `runs` whose final peak is the median, as its final figures.
+    /// Of `runs` runs, the one whose peak is the median: its peak, and what it held once it had done everything
+    /// (step `completed`) while the tool list was still loaded.
     private static func median(_ arguments: [String], folder: BenchFolder, runs: Int) throws -> MemoryProbe {
-        var ends: [MemoryProbe] = []
+        var figures: [MemoryProbe] = []
         for _ in 0..<runs {
-            guard let end = try run(arguments, folder: folder).last?.1 else {
+            let steps = try run(arguments, folder: folder)
+            guard let end = steps.last?.1, let done = steps.first(where: { $0.0 == "completed" })?.1 else {
                 throw BenchFailure("\(arguments.dropFirst(2).joined(separator: " ")) reported no figures")
             }
-            ends.append(end)
+            figures.append(MemoryProbe(peak: end.peak, resident: done.resident))
         }
-        return ends.sorted { $0.peak < $1.peak }[ends.count / 2]
+        return figures.sorted { $0.peak < $1.peak }[figures.count / 2]
     }
 
     /// The peak of one run of `arguments`, its stdout on `/dev/null` or a pseudo-terminal. Peak memory hardly varies

@@ -6,8 +6,12 @@ import Foundation
 
 /// The memory figures a benchmark child reports about itself: its peak resident set and what stays resident once
 /// freed heap is handed back.
+///
+/// The peak is `VmHWM`, not `ru_maxrss`: a child started with `posix_spawn` shares the bench's memory until it
+/// execs, and Linux carries that high-water mark into the child's `ru_maxrss`, so a child smaller than the bench
+/// would report the bench's size.
 struct MemoryProbe: CustomStringConvertible {
-    /// `ru_maxrss`: the most the process ever held resident, in bytes.
+    /// `VmHWM`: the most the process ever held resident, in bytes.
     var peak: Int
     /// `VmRSS` after `malloc_trim(0)`: what the process holds now, without free heap glibc kept for reuse.
     var resident: Int
@@ -20,19 +24,19 @@ struct MemoryProbe: CustomStringConvertible {
     /// The figures now. Trims the heap first, so ``resident`` counts only memory still in use.
     static func now() -> MemoryProbe {
         _ = trim?(0)
-        var usage = rusage()
-        getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
-        return MemoryProbe(peak: usage.ru_maxrss * 1024, resident: statusField("VmRSS") ?? 0)
+        let status = statusFields()
+        return MemoryProbe(peak: status["VmHWM"] ?? 0, resident: status["VmRSS"] ?? 0)
     }
 
-    /// A field of `/proc/self/status` given in kB (`VmRSS:   33420 kB`), in bytes.
-    private static func statusField(_ name: String) -> Int? {
-        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return nil }
-        for line in status.split(separator: "\n") where line.hasPrefix(name + ":") {
-            let number = line.dropFirst(name.count + 1).split(whereSeparator: \.isWhitespace).first
-            return number.flatMap { Int($0) }.map { $0 * 1024 }
+    /// The fields of `/proc/self/status` given in kB (`VmRSS:   33420 kB`), in bytes, read at one moment.
+    private static func statusFields() -> [String: Int] {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return [:] }
+        var fields: [String: Int] = [:]
+        for line in status.split(separator: "\n") where line.hasSuffix(" kB") {
+            let parts = line.split(whereSeparator: { $0 == ":" || $0.isWhitespace })
+            if parts.count == 3, let kilobytes = Int(parts[1]) { fields[String(parts[0])] = kilobytes * 1024 }
         }
-        return nil
+        return fields
     }
 
     /// `peak resident`, in bytes: the line a child writes for its parent.
