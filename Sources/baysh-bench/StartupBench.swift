@@ -4,9 +4,11 @@ import Foundation
     import Glibc
 #endif
 
-/// Start-up of the release `baysh` next to `baysh-bench` on a new local session: the time from spawn to the prompt
-/// on a terminal (a pseudo-terminal the bench reads), and the wall time of `baysh -c ':quit'`. Each child gets a
-/// fresh `XDG_DATA_HOME`/`XDG_STATE_HOME`. Target: under 20 ms for both.
+/// Start-up of the release `baysh` next to `baysh-bench` (what `swift build -c release` and `./dev run` build) on a
+/// new local session: the time from spawn to the prompt on a terminal (a pseudo-terminal the bench reads), and the
+/// wall time of `baysh -c ':quit'`. Each child gets a fresh `XDG_DATA_HOME`/`XDG_STATE_HOME`. Target: under 20 ms
+/// for both. Other builds of baysh named in `BAYSH_BENCH_COMPARE` (paths separated by `:`, e.g. one linked against
+/// the shared Swift runtime) are measured in the same rounds, so load changes hit every binary alike.
 enum StartupBench: BenchSection {
     static let title = "start-up"
 
@@ -15,22 +17,40 @@ enum StartupBench: BenchSection {
             print("start-up: skipped, baysh is missing next to baysh-bench (swift build -c release)")
             return
         }
-        let runs = 25
+        let others = (ProcessInfo.processInfo.environment["BAYSH_BENCH_COMPARE"] ?? "")
+            .split(separator: ":").map(String.init).filter { FileManager.default.isExecutableFile(atPath: $0) }
+        let binaries = [baysh] + others
+        let runs = 30
         let home = try BenchFolder()
         defer { home.remove() }
-        var quit: [Double] = []
-        var prompt: [Double] = []
+        var quit = Array(repeating: [Double](), count: binaries.count)
+        var prompt = quit
+        let loadBefore = loadAverage()
         for _ in 0..<runs {
-            quit.append(try quitTime(baysh, home: home))
-            prompt.append(try promptTime(baysh, home: home))
+            for (index, binary) in binaries.enumerated() {
+                quit[index].append(try quitTime(binary, home: home))
+                prompt[index].append(try promptTime(binary, home: home))
+            }
         }
-        print("start-up of release baysh on a new local session, \(runs) runs each")
-        report("  baysh -c ':quit'       ", Percentiles(quit))
-        report("  spawn to prompt (pty)  ", Percentiles(prompt))
+        print("start-up on a new local session, \(runs) runs each; load average \(loadBefore) before, "
+            + "\(loadAverage()) after")
+        for (index, binary) in binaries.enumerated() {
+            print(index == 0 ? "release baysh (\(binary))" : "compared: \(binary)")
+            report("  baysh -c ':quit'       ", Percentiles(quit[index]))
+            report("  spawn to prompt (pty)  ", Percentiles(prompt[index]))
+        }
     }
 
     private static func report(_ label: String, _ figures: Percentiles) {
         print(String(format: "%@ median %6.1f ms  p90 %6.1f ms  (target < 20 ms)", label, figures.median, figures.p90))
+    }
+
+    /// The 1-minute load average (`uptime`'s first figure): timings on this shared machine mean little without it.
+    static func loadAverage() -> String {
+        guard let text = try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8),
+            let first = text.split(separator: " ").first
+        else { return "unknown" }
+        return String(first)
     }
 
     static func quitTime(_ baysh: String, home: BenchFolder) throws -> Double {
