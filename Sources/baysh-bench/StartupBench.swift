@@ -38,6 +38,11 @@ enum StartupBench: BenchSection {
             print(index == 0 ? "release baysh (\(binary))" : "compared: \(binary)")
             report("  baysh -c ':quit'       ", Percentiles(quit[index]))
             report("  spawn to prompt (pty)  ", Percentiles(prompt[index]))
+            // Dynamic loading was the largest part of start-up: say what is still loaded at the prompt.
+            var libraries: [String] = []
+            _ = try promptTime(binary, home: home) { libraries = sharedLibraries(of: $0) }
+            let curl = libraries.contains { $0.hasPrefix("libcurl") } ? "libcurl loaded" : "libcurl not loaded"
+            print("  shared libraries at the prompt: \(libraries.count) (\(curl))")
         }
     }
 
@@ -64,7 +69,10 @@ enum StartupBench: BenchSection {
     }
 
     /// Spawns baysh on a pseudo-terminal, waits for `> ` (the end of the prompt), then ends it with Ctrl-D.
-    static func promptTime(_ baysh: String, home: BenchFolder) throws -> Double {
+    /// `atPrompt` gets baysh's pid while the prompt is shown.
+    static func promptTime(
+        _ baysh: String, home: BenchFolder, atPrompt: (pid_t) -> Void = { _ in }
+    ) throws -> Double {
         let terminal = try PseudoTerminal()
         defer { terminal.close() }
         let child = try ChildProcess.spawn(
@@ -73,11 +81,31 @@ enum StartupBench: BenchSection {
         terminal.closeFollower()
         let seen = terminal.read(until: Array("> ".utf8), timeout: .seconds(30))
         let elapsed = (ContinuousClock.now - child.started).milliseconds
+        if seen { atPrompt(child.pid) }
         terminal.write([4])
         terminal.drain(timeout: .seconds(30))
         _ = child.wait(timeout: .seconds(30))
         guard seen else { throw BenchFailure("baysh showed no prompt on the terminal") }
         return elapsed
+    }
+
+    /// The file names of the shared libraries mapped into `pid` (from `/proc/PID/maps`), sorted.
+    static func sharedLibraries(of pid: pid_t) -> [String] {
+        // Read to the end by hand: Foundation stops /proc files short, as their size says 0.
+        let descriptor = open("/proc/\(pid)/maps", O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return [] }
+        defer { close(descriptor) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while case let count = read(descriptor, &chunk, chunk.count), count > 0 { bytes += chunk[..<count] }
+        let maps = String(decoding: bytes, as: UTF8.self)
+        let names = maps.split(separator: "\n").compactMap { line -> String? in
+            guard let path = line.split(separator: " ", omittingEmptySubsequences: true).last, path.hasPrefix("/"),
+                let name = path.split(separator: "/").last, name.contains(".so")
+            else { return nil }
+            return String(name)
+        }
+        return Set(names).sorted()
     }
 }
 
