@@ -42,8 +42,9 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             // The release baysh carries the Swift runtime and Foundation instead of loading 56 shared libraries,
-            // about a third of its start-up (README, Performance). The objects were compiled against the shared
-            // modules, so the static libraries those would have named are listed here.
+            // the largest part of its start-up (README, Performance). The objects were compiled against the shared
+            // modules, so the static libraries those would have named are listed here; libcurl is not among them
+            // (CCurlOnDemand).
             linkerSettings: [.unsafeFlags([
                 "-static-stdlib", "-lCoreFoundation", "-l_FoundationICU", "-l_FoundationCShims",
                 "-l_FoundationCollections", "-l_CFURLSessionInterface", "-lswiftSynchronization",
