@@ -25,10 +25,13 @@ enum StartupBench: BenchSection {
         defer { home.remove() }
         var quit = Array(repeating: [Double](), count: binaries.count)
         var prompt = quit
+        var quitCPU = quit
         let loadBefore = loadAverage()
         for _ in 0..<runs {
             for (index, binary) in binaries.enumerated() {
-                quit[index].append(try quitTime(binary, home: home))
+                let exit = try quitExit(binary, home: home)
+                quit[index].append(exit.milliseconds)
+                quitCPU[index].append(exit.cpuMilliseconds)
                 prompt[index].append(try promptTime(binary, home: home))
             }
         }
@@ -38,6 +41,9 @@ enum StartupBench: BenchSection {
             print(index == 0 ? "release baysh (\(binary))" : "compared: \(binary)")
             report("  baysh -c ':quit'       ", Percentiles(quit[index]))
             report("  spawn to prompt (pty)  ", Percentiles(prompt[index]))
+            let cpu = Percentiles(quitCPU[index])
+            print(String(
+                format: "  CPU of -c ':quit'       median %6.1f ms  p90 %6.1f ms  (user + sys)", cpu.median, cpu.p90))
             // Dynamic loading was the largest part of start-up: say what is still loaded at the prompt.
             var libraries: [String] = []
             _ = try promptTime(binary, home: home) { libraries = sharedLibraries(of: $0) }
@@ -58,14 +64,14 @@ enum StartupBench: BenchSection {
         return String(first)
     }
 
-    static func quitTime(_ baysh: String, home: BenchFolder) throws -> Double {
+    static func quitExit(_ baysh: String, home: BenchFolder) throws -> ChildProcess.Exit {
         let null = open("/dev/null", O_RDWR)
         defer { close(null) }
         let child = try ChildProcess.spawn(
             [baysh, "-c", ":quit"], environment: home.environment, stdio: (null, null, null))
         let exit = child.wait(timeout: .seconds(30))
         guard exit.status == 0 else { throw BenchFailure("baysh -c ':quit' ended with status \(exit.status)") }
-        return exit.milliseconds
+        return exit
     }
 
     /// Spawns baysh on a pseudo-terminal, waits for `> ` (the end of the prompt), then ends it with Ctrl-D.
