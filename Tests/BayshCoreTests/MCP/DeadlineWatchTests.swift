@@ -1,0 +1,50 @@
+import Foundation
+import Synchronization
+import Testing
+
+@testable import BayshCore
+
+/// The single thread that keeps MCP request deadlines.
+@Suite("Deadline watch", .timeLimit(.minutes(1)))
+struct DeadlineWatchTests {
+    /// Waits until `condition` holds, for at most `limit`.
+    private func eventually(within limit: Duration, _ condition: () -> Bool) async throws {
+        let end = ContinuousClock.now + limit
+        while !condition() && ContinuousClock.now < end { try await Task.sleep(for: .milliseconds(5)) }
+    }
+
+    @Test("an earlier deadline armed after a later one still fires first; a disarmed one never fires")
+    func order() async throws {
+        let watch = DeadlineWatch()
+        let fired = Mutex<[String]>([])
+        let started = ContinuousClock.now
+        _ = watch.arm(after: .milliseconds(600)) { fired.withLock { $0.append("late") } }
+        let cancelled = watch.arm(after: .milliseconds(100)) { fired.withLock { $0.append("cancelled") } }
+        _ = watch.arm(after: .milliseconds(150)) { fired.withLock { $0.append("early") } }
+        watch.disarm(cancelled)
+        try await eventually(within: .seconds(1)) { fired.withLock { $0.count == 1 } }
+        #expect(fired.withLock { $0 } == ["early"])
+        #expect(ContinuousClock.now - started < .milliseconds(550))
+        try await eventually(within: .seconds(5)) { fired.withLock { $0.count == 2 } }
+        #expect(fired.withLock { $0 } == ["early", "late"])
+        #expect(ContinuousClock.now - started >= .milliseconds(600))
+    }
+
+    @Test("a thousand deadlines armed and disarmed at once leave nothing behind and the watch keeps working")
+    func churn() async throws {
+        let watch = DeadlineWatch()
+        let fired = Atomic<Int>(0)
+        await withTaskGroup(of: Void.self) { group in
+            for _ in 0..<1000 {
+                group.addTask {
+                    let ticket = watch.arm(after: .milliseconds(200)) { fired.add(1, ordering: .relaxed) }
+                    watch.disarm(ticket)
+                }
+            }
+        }
+        _ = watch.arm(after: .milliseconds(10)) { fired.add(1000, ordering: .relaxed) }
+        try await eventually(within: .seconds(2)) { fired.load(ordering: .relaxed) >= 1000 }
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(fired.load(ordering: .relaxed) == 1000)
+    }
+}
