@@ -7,6 +7,12 @@ import Testing
 /// The single thread that keeps MCP request deadlines.
 @Suite("Deadline watch", .timeLimit(.minutes(1)))
 struct DeadlineWatchTests {
+    /// What the deadlines' actions did, shared with them.
+    private final class Log: Sendable {
+        let entries = Mutex<[String]>([])
+        let count = Atomic<Int>(0)
+    }
+
     /// Waits until `condition` holds, for at most `limit`.
     private func eventually(within limit: Duration, _ condition: () -> Bool) async throws {
         let end = ContinuousClock.now + limit
@@ -16,35 +22,35 @@ struct DeadlineWatchTests {
     @Test("an earlier deadline armed after a later one still fires first; a disarmed one never fires")
     func order() async throws {
         let watch = DeadlineWatch()
-        let fired = Mutex<[String]>([])
+        let log = Log()
         let started = ContinuousClock.now
-        _ = watch.arm(after: .milliseconds(600)) { fired.withLock { $0.append("late") } }
-        let cancelled = watch.arm(after: .milliseconds(100)) { fired.withLock { $0.append("cancelled") } }
-        _ = watch.arm(after: .milliseconds(150)) { fired.withLock { $0.append("early") } }
+        _ = watch.arm(after: .milliseconds(600)) { log.entries.withLock { $0.append("late") } }
+        let cancelled = watch.arm(after: .milliseconds(100)) { log.entries.withLock { $0.append("cancelled") } }
+        _ = watch.arm(after: .milliseconds(150)) { log.entries.withLock { $0.append("early") } }
         watch.disarm(cancelled)
-        try await eventually(within: .seconds(1)) { fired.withLock { $0.count == 1 } }
-        #expect(fired.withLock { $0 } == ["early"])
+        try await eventually(within: .seconds(1)) { log.entries.withLock { $0.count == 1 } }
+        #expect(log.entries.withLock { $0 } == ["early"])
         #expect(ContinuousClock.now - started < .milliseconds(550))
-        try await eventually(within: .seconds(5)) { fired.withLock { $0.count == 2 } }
-        #expect(fired.withLock { $0 } == ["early", "late"])
+        try await eventually(within: .seconds(5)) { log.entries.withLock { $0.count == 2 } }
+        #expect(log.entries.withLock { $0 } == ["early", "late"])
         #expect(ContinuousClock.now - started >= .milliseconds(600))
     }
 
     @Test("a thousand deadlines armed and disarmed at once leave nothing behind and the watch keeps working")
     func churn() async throws {
         let watch = DeadlineWatch()
-        let fired = Atomic<Int>(0)
+        let log = Log()
         await withTaskGroup(of: Void.self) { group in
             for _ in 0..<1000 {
                 group.addTask {
-                    let ticket = watch.arm(after: .milliseconds(200)) { fired.add(1, ordering: .relaxed) }
+                    let ticket = watch.arm(after: .milliseconds(200)) { log.count.add(1, ordering: .relaxed) }
                     watch.disarm(ticket)
                 }
             }
         }
-        _ = watch.arm(after: .milliseconds(10)) { fired.add(1000, ordering: .relaxed) }
-        try await eventually(within: .seconds(2)) { fired.load(ordering: .relaxed) >= 1000 }
+        _ = watch.arm(after: .milliseconds(10)) { log.count.add(1000, ordering: .relaxed) }
+        try await eventually(within: .seconds(2)) { log.count.load(ordering: .relaxed) >= 1000 }
         try await Task.sleep(for: .milliseconds(300))
-        #expect(fired.load(ordering: .relaxed) == 1000)
+        #expect(log.count.load(ordering: .relaxed) == 1000)
     }
 }
