@@ -49,9 +49,8 @@ struct JSONReader<Input: JSONInput> {
     var offset: Int { passed + position }
 
     func failure(_ message: String, at offset: Int? = nil) -> JSONText.SyntaxError {
-        var message = message
         if Input.newlineEndsMessage, position < window.count, window[position] == UInt8(ascii: "\n") {
-            message = "the line ends in the middle of the JSON message (\(message))"
+            return JSONText.SyntaxError(offset: self.offset, message: "the line ends in the middle of the JSON message")
         }
         return JSONText.SyntaxError(offset: offset ?? self.offset, message: message)
     }

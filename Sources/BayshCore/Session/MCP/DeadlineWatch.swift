@@ -76,7 +76,7 @@ final class DeadlineWatch: Sendable {
                         next = min(next ?? .max, deadline.due)
                     }
                 }
-                let due = passed.compactMap { state.deadlines.removeValue(forKey: $0) }
+                let due = passed.compactMap { state.deadlines.removeValue(forKey: $0) }.sorted { $0.due < $1.due }
                 state.wakeAt = next
                 return (due, next)
             }
