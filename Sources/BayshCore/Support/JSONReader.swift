@@ -36,6 +36,11 @@ struct JSONReader<Input: JSONInput> {
     /// The `"id"` member of the top-level object being read, once read (to blame a message that fails to parse).
     private(set) var messageID: Value?
     private var pieces: JSONStringBytes?
+    /// Members of the objects being read, innermost last: an object's dictionary is made at its end with its exact
+    /// size, rather than grown (and rehashed) member by member.
+    private var members: [(key: String, value: Value, offset: Int)] = []
+    /// Items of the arrays being read, innermost last, for the same reason.
+    private var items: [Value] = []
 
     /// Numbers are short: one longer than this is refused rather than held across reads.
     static var longestNumber: Int { 4096 }
@@ -92,6 +97,9 @@ struct JSONReader<Input: JSONInput> {
     mutating func beginMessage() {
         messageID = nil
         interner = nil
+        // A message that failed to parse may have left members and items behind.
+        members.removeAll(keepingCapacity: true)
+        items.removeAll(keepingCapacity: true)
     }
 
     mutating func readValue(depth: Int) throws(JSONText.SyntaxError) -> Value {
@@ -129,11 +137,11 @@ struct JSONReader<Input: JSONInput> {
             throw failure("JSON nested deeper than \(JSONText.maximumDepth) levels")
         }
         position += 1
-        var members: [String: Value] = [:]
+        let base = members.count
         skipWhitespace()
         if peek() == UInt8(ascii: "}") {
             position += 1
-            return finished(.object(members))
+            return finished(.object([:]))
         }
         while true {
             skipWhitespace()
@@ -143,7 +151,6 @@ struct JSONReader<Input: JSONInput> {
             }
             let keyStart = offset
             var key = try readString()
-            if members[key] != nil { throw failure("duplicate key \"\(key)\" in the JSON object", at: keyStart) }
             if let interner { key = interner.intern(key: key) }
             skipWhitespace()
             guard peek() == UInt8(ascii: ":") else { throw failure("expected ':' after the key \"\(key)\"") }
@@ -154,13 +161,21 @@ struct JSONReader<Input: JSONInput> {
                 messageID = value
                 if internsMessage?(value) == true { interner = ValueInterner() }
             }
-            members[key] = value
+            members.append((key, value, keyStart))
             skipWhitespace()
             switch peek() {
             case UInt8(ascii: ","): position += 1
             case UInt8(ascii: "}"):
                 position += 1
-                return finished(.object(members))
+                var object: [String: Value] = .init(minimumCapacity: members.count - base)
+                for (key, value, keyStart) in members[base...] {
+                    // One hash per member: a duplicate shows when its key is stored.
+                    if object.updateValue(value, forKey: key) != nil {
+                        throw failure("duplicate key \"\(key)\" in the JSON object", at: keyStart)
+                    }
+                }
+                members.removeSubrange(base...)
+                return finished(.object(object))
             case nil: throw failure("unexpected end of JSON: the object is not closed with '}'")
             default: throw failure("expected ',' or '}' after an object member")
             }
@@ -172,21 +187,24 @@ struct JSONReader<Input: JSONInput> {
             throw failure("JSON nested deeper than \(JSONText.maximumDepth) levels")
         }
         position += 1
-        var items: [Value] = []
+        let base = items.count
         skipWhitespace()
         if peek() == UInt8(ascii: "]") {
             position += 1
-            return finished(.array(items))
+            return finished(.array([]))
         }
         while true {
             skipWhitespace()
-            items.append(try readValue(depth: depth))
+            let item = try readValue(depth: depth)
+            items.append(item)
             skipWhitespace()
             switch peek() {
             case UInt8(ascii: ","): position += 1
             case UInt8(ascii: "]"):
                 position += 1
-                return finished(.array(items))
+                let array = Array(items[base...])
+                items.removeSubrange(base...)
+                return finished(.array(array))
             case nil: throw failure("unexpected end of JSON: the array is not closed with ']'")
             default: throw failure("expected ',' or ']' after an array item")
             }

@@ -107,6 +107,12 @@ package enum JSONText {
 
     private static func writeString(_ text: String, into out: inout String, asciiOnly: Bool) {
         out += "\""
+        // Plain printable ASCII, by far the most common, goes in whole (a request is encoded on every call).
+        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }) {
+            out += text
+            out += "\""
+            return
+        }
         for scalar in text.unicodeScalars {
             switch scalar {
             case "\"": out += "\\\""
