@@ -38,9 +38,20 @@ let package = Package(
             name: "baysh",
             dependencies: [
                 "BayshCore",
+                "CCurlOnDemand",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            // The release baysh carries the Swift runtime and Foundation instead of loading 56 shared libraries,
+            // the largest part of its start-up (README, Performance). The objects were compiled against the shared
+            // modules, so the static libraries those would have named are listed here; libcurl is not among them
+            // (CCurlOnDemand).
+            linkerSettings: [.unsafeFlags([
+                "-static-stdlib", "-lCoreFoundation", "-l_FoundationICU", "-l_FoundationCShims",
+                "-l_FoundationCollections", "-l_CFURLSessionInterface", "-lswiftSynchronization",
+            ], .when(configuration: .release))]
         ),
+        // libcurl's functions for the release baysh's URLSession, loading libcurl on the first HTTP request.
+        .target(name: "CCurlOnDemand", cSettings: [.define("BAYSH_CURL_ON_DEMAND", .when(configuration: .release))]),
         .executableTarget(
             name: "baysh-bench",
             dependencies: ["BayshCore", "AgentBayFake", .product(name: "MCP", package: "swift-sdk")]

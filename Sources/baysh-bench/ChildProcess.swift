@@ -14,6 +14,8 @@ struct ChildProcess {
         var peakResident: Int
         /// Wall time from spawn to exit, in milliseconds.
         var milliseconds: Double
+        /// CPU time (user + system) of the child, in milliseconds: what the load on the machine hardly changes.
+        var cpuMilliseconds: Double = 0
     }
 
     let pid: pid_t
@@ -68,7 +70,11 @@ struct ChildProcess {
         while wait4(pid, &status, 0, &usage) < 0, errno == EINTR {}
         let elapsed = ContinuousClock.now - started
         watchdog.cancel()
-        return Exit(status: status, peakResident: usage.ru_maxrss * 1024, milliseconds: elapsed.milliseconds)
+        func milliseconds(_ time: timeval) -> Double { Double(time.tv_sec) * 1000 + Double(time.tv_usec) / 1000 }
+        let cpu = milliseconds(usage.ru_utime) + milliseconds(usage.ru_stime)
+        return Exit(
+            status: status, peakResident: usage.ru_maxrss * 1024, milliseconds: elapsed.milliseconds,
+            cpuMilliseconds: cpu)
     }
 }
 

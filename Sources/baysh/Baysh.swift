@@ -42,12 +42,21 @@ enum BayshMain {
             return
         }
         do {
+            if let commands = quickShellLines(arguments) {
+                try await ShellCommand.launch(
+                    request: SessionOptions.request(workspace: nil, sessionId: nil, labels: []), commands: commands,
+                    options: ShellFlags.defaultOptions, replay: nil, transcript: TranscriptRequest())
+                return
+            }
             var command = try Baysh.parseAsRoot()
             if var asyncCommand = command as? any AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {
                 try command.run()
             }
+        } catch let code as ExitCode {
+            // Every shell run ends here; ArgumentParser's exit(withError:) would build the help text first.
+            exit(code.rawValue)
         } catch {
             if Baysh.exitCode(for: error) == .validationFailure {
                 FileHandle.standardError.write(Data((Baysh.fullMessage(for: error) + "\n").utf8))
@@ -55,6 +64,25 @@ enum BayshMain {
             }
             Baysh.exit(withError: error)
         }
+    }
+
+    /// The lines of `baysh` or `baysh -c LINE...`, or nil when other arguments need ArgumentParser.
+    ///
+    /// ArgumentParser finds the default subcommand and its flags by reflection and generic metadata lookups, a
+    /// fifth of start-up even for these two forms, which are what people and scripts run most. Anything else (other
+    /// flags, a line that starts with `-`, `--help`) goes through ArgumentParser as before; the defaults used
+    /// instead are the flags' own (``ShellFlags/defaultOptions``, a request with no backend flag).
+    static func quickShellLines(_ arguments: [String]) -> [String]? {
+        var lines: [String] = []
+        var rest = arguments[...]
+        while let flag = rest.first {
+            guard flag == "-c", rest.count >= 2, let line = rest.dropFirst().first, !line.isEmpty,
+                !line.hasPrefix("-")
+            else { return nil }
+            lines.append(line)
+            rest = rest.dropFirst(2)
+        }
+        return lines
     }
 
     /// Prints `error` as baysh's one-line complaint on stderr.

@@ -43,9 +43,26 @@ struct ShellCommand: AsyncParsableCommand {
     }
 
     mutating func run() async throws {
+        let request: SessionRequest
+        do {
+            request = try self.request()
+        } catch {
+            BayshMain.complain(error)
+            throw ExitCode(1)
+        }
+        try await Self.launch(
+            request: request, commands: shell.commands, options: shell.options(), replay: transcript.replay,
+            transcript: transcript.request)
+    }
+
+    /// Opens the session and runs the shell on it; throws the shell's exit status as an ``ExitCode``.
+    static func launch(
+        request: SessionRequest, commands: [String], options: Shell.Options,
+        replay path: String?, transcript: TranscriptRequest
+    ) async throws {
         // Read the transcript first: a wrong path should not cost a session.
         var replayed: Transcript?
-        if let path = transcript.replay {
+        if let path {
             do {
                 replayed = try TranscriptLauncher.load(path)
             } catch {
@@ -55,7 +72,7 @@ struct ShellCommand: AsyncParsableCommand {
         }
         let opened: any Session
         do {
-            opened = try await SessionOpener.open(request()) { note in
+            opened = try await SessionOpener.open(request) { note in
                 FileHandle.standardError.write(Data("baysh: \(Redactor.shared.redact(note))\n".utf8))
             }
         } catch {
@@ -63,8 +80,7 @@ struct ShellCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
         let status = await TranscriptLauncher.run(
-            session: opened, commands: shell.commands, options: shell.options(), request: transcript.request,
-            transcript: replayed)
+            session: opened, commands: commands, options: options, request: transcript, transcript: replayed)
         throw ExitCode(status)
     }
 }

@@ -15,7 +15,7 @@ struct ShellFlags: ParsableArguments {
 
     @Option(name: .customLong("history-size"), help: ArgumentHelp("Lines of history kept per target.",
         valueName: "n"))
-    var historySize = 1000
+    var historySize = Self.defaultHistorySize
 
     @Flag(name: .customLong("no-history"), help: "Do not read or write the history file.")
     var noHistory = false
@@ -32,7 +32,20 @@ struct ShellFlags: ParsableArguments {
         if let timeoutMs, timeoutMs <= 0 { throw ValidationError("--timeout-ms must be a positive number of ms") }
     }
 
+    static let defaultHistorySize = 1000
+
     func options() -> Shell.Options {
+        Self.options(
+            format: format, timeoutMs: timeoutMs, keep: keep, yes: yes, historySize: historySize, noHistory: noHistory)
+    }
+
+    /// The options with no shell flag given (`baysh -c LINE` reads only `-c`).
+    static let defaultOptions = options(
+        format: .text, timeoutMs: nil, keep: false, yes: false, historySize: defaultHistorySize, noHistory: false)
+
+    private static func options(
+        format: OutputFormat, timeoutMs: Int?, keep: Bool, yes: Bool, historySize: Int, noHistory: Bool
+    ) -> Shell.Options {
         Shell.Options(
             settings: ShellSettings(
                 format: format, readTimeout: timeoutMs.map { .milliseconds($0) }, keepSession: keep,

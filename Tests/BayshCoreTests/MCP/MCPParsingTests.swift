@@ -95,6 +95,42 @@ struct MCPServerConfigTests {
             url: URL(string: "https://example.test/mcp")!, headers: ["X-Key": "k-abc"], bearer: bearer))
     }
 
+    @Test("VS Code's JSONC: comments and trailing commas are accepted, strings keep // and /* */")
+    func commentsAndTrailingCommas() throws {
+        let (keep, path) = try file(
+            #"""
+            // Workspace MCP servers
+            {
+              "servers": {
+                /* the file server */
+                "fs": {
+                  "command": "npx", // runs the package
+                  "args": ["-y", "http://example.test/a//b", "/* not a comment */", "quote \" // still text",],
+                },
+              },
+            }
+            """#)
+        _ = keep
+        let fs = try MCPServerConfig.load(file: path, server: "fs", environment: [:])
+        #expect(fs.target() == .stdio(
+            command: ["npx", "-y", "http://example.test/a//b", "/* not a comment */", #"quote " // still text"#],
+            environment: [:], workingDirectory: nil))
+    }
+
+    @Test("a syntax error after a comment keeps its line; an unclosed /* is named with its position")
+    func commentErrors() throws {
+        let (keep1, broken) = try file("// one\n/* two\n three */ {\"mcpServers\": {\n \"a\": {\"command\": }}}")
+        _ = keep1
+        let error = #expect(throws: SessionError.self) { try MCPServerConfig.load(file: broken, server: "a") }
+        #expect(error?.description.contains("line 4") == true, "\(String(describing: error))")
+        let (keep2, open) = try file("{\"mcpServers\": {}}\n  /* forgotten")
+        _ = keep2
+        #expect(throws: SessionError.configuration(
+            "MCP configuration file '\(open)' has a /* comment that is never closed (opened at line 2, column 3): "
+                + "add the closing */")) { try MCPServerConfig.load(file: open, server: "a") }
+        #expect(try JSONWithComments.blanked(Array("[1,\n// x\n]".utf8)) == Array("[1 \n    \n]".utf8))
+    }
+
     @Test("missing file, bad JSON with its position, unknown server with a suggestion, bad entries")
     func errors() throws {
         #expect(throws: SessionError.configuration("MCP configuration file '/no/such/mcp.json' does not exist")) {

@@ -265,6 +265,8 @@ struct MCPStdioSessionTests {
         let process = try #require(session.serverProcess)
         try await session.delete(syncContext: false)
         #expect(process.hasExited)
+        // The server saw its stdin close and exited by itself: status 0, not 128 + SIGTERM.
+        #expect(process.exitStatus == 0)
         await session.close()
         await #expect(throws: SessionError.self) { try await session.callTool(name: "echo", arguments: [:]) }
     }

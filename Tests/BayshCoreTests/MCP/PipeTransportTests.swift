@@ -187,4 +187,21 @@ struct PipeTransportTests {
         #expect(answers.count == 3)
         #expect(answers.contains { $0.contains(#""id":2"#) && $0.contains("slept") })
     }
+
+    @Test("waiting for a process that does not exit times out every time, many waits at once included")
+    func waitForExitTimesOut() async throws {
+        let process = try ServerProcess.start(command: ["sleep", "30"])
+        #expect(await process.waitForExit(timeout: .milliseconds(20)) == false)
+        let results = await withTaskGroup(of: Bool.self) { group in
+            for _ in 0..<50 { group.addTask { await process.waitForExit(timeout: .milliseconds(10)) } }
+            return await group.reduce(into: [Bool]()) { $0.append($1) }
+        }
+        #expect(results == Array(repeating: false, count: 50))
+        let waiting = Task { await process.waitForExit(timeout: .seconds(30)) }
+        await process.terminate(grace: .milliseconds(200))
+        #expect(await waiting.value)
+        #expect(process.exitStatus == 128 + SIGTERM)
+        close(process.stdinDescriptor)
+        close(process.stdoutDescriptor)
+    }
 }

@@ -73,17 +73,65 @@ struct LocalSessionStore: Sendable {
         }
     }
 
-    /// Writes through a temporary file and a rename, so a crash never leaves half a record.
+    /// Writes through a temporary file and a rename, so a crash never leaves half a record. The text is built by
+    /// hand and written with plain syscalls, without an fsync: this runs on every start-up, where JSONEncoder, its
+    /// ICU-backed date formatting and a flush to disk cost more than the rest of opening a local session, and a
+    /// record lost to a power cut only hides a session that is then found again by its folder.
     func save(_ record: LocalSessionRecord) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        encoder.dateEncodingStrategy = .iso8601
         let file = recordFile(for: record.id)
-        do {
-            try encoder.encode(record).write(to: file, options: .atomic)
-        } catch {
-            throw SessionError.configuration("cannot write the session record \(file.path): \(error.localizedDescription)")
+        let temporary = directory.appendingPathComponent(".\(record.id).json.\(getpid()).tmp").path
+        var failure: Int32 = 0
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        if descriptor < 0 {
+            failure = errno
+        } else {
+            let bytes = Array(Self.text(of: record).utf8)
+            var written = 0
+            while written < bytes.count {
+                let count = bytes[written...].withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+                if count < 0 {
+                    if errno == EINTR { continue }
+                    failure = errno
+                    break
+                }
+                written += count
+            }
+            close(descriptor)
+            if failure == 0, rename(temporary, file.path) != 0 { failure = errno }
+            if failure != 0 { unlink(temporary) }
         }
+        guard failure == 0 else {
+            throw SessionError.configuration(
+                "cannot write the session record \(file.path): \(String(cString: strerror(failure)))")
+        }
+    }
+
+    /// The record as JSON with sorted keys, the shape JSONDecoder reads back (dates as ISO 8601 in UTC).
+    static func text(of record: LocalSessionRecord) -> String {
+        let labels = record.labels.sorted { $0.key < $1.key }
+            .map { "    \(JSONText.quoted($0.key)) : \(JSONText.quoted($0.value))" }
+        return """
+            {
+              "created" : \(JSONText.quoted(isoText(of: record.created))),
+              "id" : \(JSONText.quoted(record.id)),
+              "labels" : \(labels.isEmpty ? "{}" : "{\n" + labels.joined(separator: ",\n") + "\n  }"),
+              "ownsWorkspace" : \(record.ownsWorkspace),
+              "workspace" : \(JSONText.quoted(record.workspace))
+            }
+            """
+    }
+
+    /// `2026-11-24T23:04:27Z`: whole seconds in UTC, as JSONEncoder's `.iso8601` writes them.
+    static func isoText(of date: Date) -> String {
+        var seconds = time_t(date.timeIntervalSince1970.rounded(.down))
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        func digits(_ value: Int32, _ width: Int) -> String {
+            let text = String(value)
+            return String(repeating: "0", count: max(0, width - text.count)) + text
+        }
+        return "\(digits(parts.tm_year + 1900, 4))-\(digits(parts.tm_mon + 1, 2))-\(digits(parts.tm_mday, 2))T"
+            + "\(digits(parts.tm_hour, 2)):\(digits(parts.tm_min, 2)):\(digits(parts.tm_sec, 2))Z"
     }
 
     func load(id: String) throws -> LocalSessionRecord {

@@ -142,8 +142,14 @@ final class MCPConnection: Sendable {
     func close() async {
         breakage.record(.transport("the connection was closed; use :reconnect"))
         await client.disconnect()
-        await process?.terminate()
+        // MCP's stdio shutdown: the closed stdin asks the server to exit, which lets it clean up (a `baysh serve`
+        // deletes the session it created); signals follow only for a server that does not go.
+        guard let process else { return }
+        if await !process.waitForExit(timeout: Self.exitGrace) { await process.terminate() }
     }
+
+    /// How long a stdio server has to exit by itself after its stdin closes.
+    static let exitGrace = Duration.milliseconds(1500)
 }
 
 /// Records why a connection broke, fails the calls waiting in the router, and disconnects the SDK client, which

@@ -58,8 +58,16 @@ public struct MCPServerConfig: Sendable, Equatable {
             throw SessionError.configuration("MCP configuration file '\(file)' \(reason)")
         }
         let root: Any
+        let plain: Data
         do {
-            root = try JSONSerialization.jsonObject(with: data, options: [])
+            plain = Data(try JSONWithComments.blanked([UInt8](data)))
+        } catch {
+            throw SessionError.configuration(
+                "MCP configuration file '\(file)' has a /* comment that is never closed (opened at line "
+                    + "\(error.line), column \(error.column)): add the closing */")
+        }
+        do {
+            root = try JSONSerialization.jsonObject(with: plain, options: [])
         } catch {
             throw SessionError.configuration(
                 "MCP configuration file '\(file)' is not valid JSON: \(describe(error, in: data))")

@@ -27,7 +27,7 @@ public final class ServerProcess: Sendable {
     private struct State {
         var exitStatus: Int32??  // nil while running; .some(nil) when the status could not be read
         var handlers: [@Sendable (Int32?) -> Void] = []
-        var waiters: [CheckedContinuation<Void, Never>] = []
+        var waiters: [ExitWaiter] = []
     }
 
     private let state = Mutex(State())
@@ -141,26 +141,20 @@ public final class ServerProcess: Sendable {
     @discardableResult
     public func waitForExit(timeout: Duration) async -> Bool {
         if hasExited { return true }
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask {
-                await withCheckedContinuation { continuation in
-                    let done = self.state.withLock { state -> Bool in
-                        if state.exitStatus != nil { return true }
-                        state.waiters.append(continuation)
-                        return false
-                    }
-                    if done { continuation.resume() }
-                }
+        // One continuation resumed by whichever comes first, the exit or the timer. (A task group raced here: a
+        // waiter that registered after the timer had fired waited for an exit that might never come.)
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let waiter = ExitWaiter(continuation)
+            let exited = state.withLock { state -> Bool in
+                if state.exitStatus != nil { return true }
+                state.waiters.append(waiter)
+                return false
             }
-            group.addTask { try? await Task.sleep(for: timeout) }
-            await group.next()
-            group.cancelAll()
-            // The waiter child cannot be cancelled: release it if the timeout won.
-            let pending = self.state.withLock { state in
-                defer { state.waiters.removeAll() }
-                return state.waiters
+            if exited {
+                waiter.resume()
+                return
             }
-            for continuation in pending { continuation.resume() }
+            waiter.startTimer(timeout)
         }
         return hasExited
     }
@@ -255,5 +249,29 @@ public final class ServerProcess: Sendable {
     private static func quoteForDisplay(_ word: String) -> String {
         let plain = word.allSatisfy { $0.isLetter || $0.isNumber || "-_./=:@+,%".contains($0) }
         return plain && !word.isEmpty ? word : "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }
+}
+
+/// One ``ServerProcess/waitForExit(timeout:)`` call: resumed once, by the exit or by its timer, whichever is first.
+private final class ExitWaiter: Sendable {
+    private let continuation: Mutex<CheckedContinuation<Void, Never>?>
+    private let timer = Mutex<Task<Void, Never>?>(nil)
+
+    init(_ continuation: CheckedContinuation<Void, Never>) {
+        self.continuation = Mutex(continuation)
+    }
+
+    func startTimer(_ timeout: Duration) {
+        let task = Task { [self] in
+            try? await Task.sleep(for: timeout)
+            resume()
+        }
+        timer.withLock { $0 = task }
+    }
+
+    func resume() {
+        guard let waiting = continuation.withLock({ $0.take() }) else { return }
+        waiting.resume()
+        timer.withLock { $0.take() }?.cancel()
     }
 }
