@@ -20,11 +20,19 @@ enum MemoryBench: BenchSection {
         }
         let folder = try BenchFolder()
         defer { folder.remove() }
-        let base = try peak([bench, "--child", "tools", server, "0"], folder: folder, runs: 3)
-        let tools = try peak([bench, "--child", "tools", server, "10000"], folder: folder, runs: 3)
-        print("peak resident memory of child processes")
-        print(String(format: "  11 tools loaded        %6.1f MB", mb(base)))
-        print(String(format: "  10,011 tools loaded    %6.1f MB  (target < 40 MB)", mb(tools)))
+        print("child processes: peak = VmHWM; retained = VmRSS after loading, :tools, :describe and completing,")
+        print("after malloc_trim")
+        try tools(bench: bench, server: server, label: "dynamic runtime", folder: folder)
+        // `./dev run`'s runtime: built by `swift build -c release --static-swift-stdlib --scratch-path .build-static`.
+        let staticBench = FileManager.default.currentDirectoryPath + "/.build-static/release/baysh-bench"
+        let staticServer = FileManager.default.currentDirectoryPath + "/.build-static/release/baysh-test-server"
+        if FileManager.default.isExecutableFile(atPath: staticBench),
+            FileManager.default.isExecutableFile(atPath: staticServer)
+        {
+            try tools(bench: staticBench, server: staticServer, label: "static runtime", folder: folder)
+        } else {
+            print("  static runtime: skipped (build baysh-bench and baysh-test-server into .build-static)")
+        }
 
         let localSize = 64 << 20  // read_file's largest single read
         let mcpSize = 100_000_000
@@ -48,38 +56,81 @@ enum MemoryBench: BenchSection {
 
     private static func mb(_ bytes: Int) -> Double { Double(bytes) / 1_048_576 }
 
-    /// The median peak of `runs` runs of `arguments`, its stdout on `/dev/null` or a pseudo-terminal. Peak memory
-    /// hardly varies between runs, unlike time, so the big runs go once.
-    static func peak(_ arguments: [String], folder: BenchFolder, terminal: Bool = false, runs: Int = 1) throws -> Int {
-        var peaks: [Double] = []
-        for _ in 0..<runs {
-            let peakFile = folder.url.appendingPathComponent("peak")
-            var environment = folder.environment
-            environment["BAYSH_BENCH_PEAK"] = peakFile.path
-            let null = open("/dev/null", O_RDWR)
-            defer { close(null) }
-            let exit: ChildProcess.Exit
-            if terminal {
-                let pty = try PseudoTerminal()
-                defer { pty.close() }
-                let child = try ChildProcess.spawn(
-                    arguments, environment: environment, stdio: (null, pty.follower, null), newSession: true)
-                pty.closeFollower()
-                pty.drain(timeout: .seconds(900))
-                exit = child.wait(timeout: .seconds(900))
-            } else {
-                let child = try ChildProcess.spawn(arguments, environment: environment, stdio: (null, null, null))
-                exit = child.wait(timeout: .seconds(900))
-            }
-            guard exit.status == 0 else {
-                throw BenchFailure("\(arguments.dropFirst(2).joined(separator: " ")) ended with status \(exit.status)")
-            }
-            guard let text = try? String(contentsOf: peakFile, encoding: .utf8),
-                let bytes = Double(text.trimmingCharacters(in: .whitespacesAndNewlines))
-            else { throw BenchFailure("\(arguments.dropFirst(2).joined(separator: " ")) reported no peak") }
-            peaks.append(bytes)
+    /// Peak and retained memory with the 14 fixture tools and with 10,000 generated ones besides, and what each step
+    /// of the 10,014-tool child left behind.
+    private static func tools(bench: String, server: String, label: String, folder: BenchFolder) throws {
+        let base = try median([bench, "--child", "tools", server, "0"], folder: folder, runs: 3)
+        let many = try median([bench, "--child", "tools", server, "10000"], folder: folder, runs: 3)
+        print("  \(label)")
+        print(String(format: "    14 tools loaded        peak %6.1f MB  retained %6.1f MB", mb(base.peak),
+            mb(base.resident)))
+        print(String(format: "    10,014 tools loaded    peak %6.1f MB  retained %6.1f MB  (target < 40 MB peak)",
+            mb(many.peak), mb(many.resident)))
+        let steps = try run([bench, "--child", "tools", server, "10000"], folder: folder)
+        print("    steps of the 10,014-tool child: resident after each, peak so far")
+        for (step, probe) in steps {
+            let label = step.padding(toLength: 11, withPad: " ", startingAt: 0)
+            print("      " + label + String(format: "%6.1f MB, peak %6.1f MB", mb(probe.resident), mb(probe.peak)))
         }
-        return Int(Percentiles(peaks).median)
+    }
+
+    /// Of `runs` runs, the one whose peak is the median: its peak, and what it held once it had done everything
+    /// (step `completed`) while the tool list was still loaded.
+    private static func median(_ arguments: [String], folder: BenchFolder, runs: Int) throws -> MemoryProbe {
+        var figures: [MemoryProbe] = []
+        for _ in 0..<runs {
+            let steps = try run(arguments, folder: folder)
+            guard let end = steps.last?.1, let done = steps.first(where: { $0.0 == "completed" })?.1 else {
+                throw BenchFailure("\(arguments.dropFirst(2).joined(separator: " ")) reported no figures")
+            }
+            figures.append(MemoryProbe(peak: end.peak, resident: done.resident))
+        }
+        return figures.sorted { $0.peak < $1.peak }[figures.count / 2]
+    }
+
+    /// The peak of one run of `arguments`, its stdout on `/dev/null` or a pseudo-terminal. Peak memory hardly varies
+    /// between runs, unlike time, so the big runs go once.
+    static func peak(_ arguments: [String], folder: BenchFolder, terminal: Bool = false) throws -> Int {
+        guard let end = try run(arguments, folder: folder, terminal: terminal).last?.1 else {
+            throw BenchFailure("\(arguments.dropFirst(2).joined(separator: " ")) reported no figures")
+        }
+        return end.peak
+    }
+
+    /// The figures a child recorded, step by step (the last one at its end).
+    private static func run(_ arguments: [String], folder: BenchFolder, terminal: Bool = false) throws
+        -> [(String, MemoryProbe)]
+    {
+        let peakFile = folder.url.appendingPathComponent("peak")
+        var environment = folder.environment
+        environment["BAYSH_BENCH_PEAK"] = peakFile.path
+        let null = open("/dev/null", O_RDWR)
+        defer { close(null) }
+        let exit: ChildProcess.Exit
+        if terminal {
+            let pty = try PseudoTerminal()
+            defer { pty.close() }
+            let child = try ChildProcess.spawn(
+                arguments, environment: environment, stdio: (null, pty.follower, null), newSession: true)
+            pty.closeFollower()
+            pty.drain(timeout: .seconds(900))
+            exit = child.wait(timeout: .seconds(900))
+        } else {
+            let child = try ChildProcess.spawn(arguments, environment: environment, stdio: (null, null, null))
+            exit = child.wait(timeout: .seconds(900))
+        }
+        guard exit.status == 0 else {
+            throw BenchFailure("\(arguments.dropFirst(2).joined(separator: " ")) ended with status \(exit.status)")
+        }
+        guard let text = try? String(contentsOf: peakFile, encoding: .utf8) else {
+            throw BenchFailure("\(arguments.dropFirst(2).joined(separator: " ")) reported no figures")
+        }
+        return text.split(separator: "\n").compactMap { line in
+            guard let space = line.firstIndex(of: " "), let probe = MemoryProbe(String(line[space...])) else {
+                return nil
+            }
+            return (String(line[..<space]), probe)
+        }
     }
 
     /// A text file of `bytes` bytes in lines of 100, written in chunks.

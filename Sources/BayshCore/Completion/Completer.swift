@@ -52,9 +52,7 @@ private struct Context {
         guard let toolToken = done.first else {
             return result(toolNames(withPrefix: current?.text ?? ""))
         }
-        guard let tool = tools.tool(named: toolToken.text), let signature = tools.signature(for: tool.name) else {
-            return result([])
-        }
+        guard let signature = tools.signature(for: toolToken.text) else { return result([]) }
         guard let given = signature.givenParameters(by: done.dropFirst()) else { return result([]) }
         guard let current else {
             return result(keys(of: signature, excluding: given, prefix: ""))
@@ -66,13 +64,13 @@ private struct Context {
         case .positional:
             guard !current.quoted else { return result([]) }
             if current.text.contains(".") {
-                return result(nestedKeys(of: tool, dotted: current.text))
+                return result(nestedKeys(of: signature, dotted: current.text))
             }
             return result(keys(of: signature, excluding: given, prefix: current.text))
         case .assign, .json, .file:
             guard let equals = Self.firstUnquotedEquals(in: replaced) else { return result([]) }
             let valueColumn = start + equals + 1
-            let schema = JSONSchema(tool.inputSchema).schema(at: argument.keyPath)
+            let schema = signature.schema.schema(at: argument.keyPath)
             let candidates: [CompletionCandidate]
             switch argument.form {
             case .file:
@@ -93,8 +91,8 @@ private struct Context {
     private func toolNames(withPrefix prefix: String) -> [CompletionCandidate] {
         tools.positions(withPrefix: prefix).map { position in
             CompletionCandidate(
-                insertion: tools.insertions[position], display: tools.tools[position].name,
-                detail: tools.summaries[position], isComplete: true)
+                insertion: tools.insertion(at: position), display: tools.name(at: position),
+                detail: tools.summary(at: position), isComplete: true)
         }
     }
 
@@ -111,10 +109,10 @@ private struct Context {
     }
 
     /// `filter.li⇥`: the properties of the object at `filter` that start with `li`.
-    private func nestedKeys(of tool: ToolInfo, dotted: String) -> [CompletionCandidate] {
+    private func nestedKeys(of signature: ToolSignature, dotted: String) -> [CompletionCandidate] {
         var path = dotted.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
         let leaf = path.removeLast()
-        guard let parent = JSONSchema(tool.inputSchema).schema(at: path) else { return [] }
+        guard let parent = signature.schema.schema(at: path) else { return [] }
         let required = Set(parent.required)
         let stem = path.map(ShellQuoting.keySegment).joined(separator: ".") + "."
         return ToolSignature.parameters(of: parent, required: required).filter { $0.name.hasPrefix(leaf) }.map {

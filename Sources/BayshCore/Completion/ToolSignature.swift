@@ -31,13 +31,14 @@ public struct ToolSignature: Sendable {
     public var tool: String
     /// Required arguments first, each group in schema order.
     public var parameters: [Parameter]
+    /// The whole `inputSchema`, read once, for the values and nested keys completion offers.
+    public var schema: JSONSchema
 
     /// Derives the signature of `tool`.
     public init(_ tool: ToolInfo) {
         self.tool = tool.name
-        let schema = JSONSchema(tool.inputSchema)
-        let required = Set(schema.required)
-        self.parameters = Self.parameters(of: schema, required: required)
+        self.schema = JSONSchema(tool.inputSchema)
+        self.parameters = Self.parameters(of: schema, required: Set(schema.required))
     }
 
     /// The parameters of an object schema, required ones first.

@@ -55,13 +55,21 @@ public struct VPCInfo: Sendable, Equatable {
 }
 
 /// One tool as list_mcp_tools gives it.
+///
+/// A list can hold thousands of tools, so the schema is kept compact (``CompactSchema``, pieces shared between
+/// tools) and ``inputSchema`` builds the `Value` tree on each read: read it once and keep it while working on it.
 public struct ToolInfo: Sendable, Equatable {
     /// Tool name as called (`shell`).
     public var name: String
     /// Human description ("" when the server gave none).
     public var description: String
     /// The JSON Schema of the arguments object (`{"type":"object","properties":{...}}`).
-    public var inputSchema: Value
+    public var inputSchema: Value {
+        get { schema.value }
+        set { schema = CompactSchema(newValue) }
+    }
+    /// How ``inputSchema`` is stored.
+    private(set) var schema: CompactSchema
     /// The MCP server that provides the tool (`wuying_shell`), when the backend knows it.
     public var server: String?
     /// MCP annotations: readOnlyHint, destructiveHint, idempotentHint, openWorldHint, title.
@@ -73,7 +81,7 @@ public struct ToolInfo: Sendable, Equatable {
     ) {
         self.name = name
         self.description = description
-        self.inputSchema = inputSchema
+        self.schema = CompactSchema(inputSchema)
         self.server = server
         self.annotations = annotations
     }

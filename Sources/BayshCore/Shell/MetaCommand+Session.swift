@@ -35,7 +35,7 @@ extension MetaCommand {
             if let token = vpc.token { facts.append("token \(token.masked)") }
             rows.append(["vpc:", facts.joined(separator: ", ")])
         }
-        rows.append(["tools:", shell.toolsKnown ? "\(shell.tools.tools.count)" : "unknown (:refresh)"])
+        rows.append(["tools:", shell.toolsKnown ? "\(shell.tools.count)" : "unknown (:refresh)"])
         return .lines(TextTable.lines(rows).joined(separator: "\n"))
     }
 

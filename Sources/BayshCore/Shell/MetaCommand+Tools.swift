@@ -47,16 +47,18 @@ extension MetaCommand {
     ) { shell, invocation in
         guard shell.toolsKnown else { return .failure("the tool list is not known: try :refresh") }
         let filter = invocation.rest.trimmingCharacters(in: .whitespaces).lowercased()
-        let matching = shell.tools.tools.filter { tool in
-            filter.isEmpty || tool.name.lowercased().contains(filter) || tool.description.lowercased().contains(filter)
+        let index = shell.tools
+        let matching = (0..<index.count).filter { position in
+            let tool = index.tool(at: position)
+            return filter.isEmpty || tool.name.lowercased().contains(filter)
+                || tool.description.lowercased().contains(filter)
         }
         guard !matching.isEmpty else {
             return filter.isEmpty ? .note("this session has no tools") : .note("no tool matches '\(filter)'")
         }
-        let rows = matching.map { [$0.name, shell.tools.signature(for: $0.name)?.compact ?? ""] }
         var output = RenderedOutput()
-        output.line(TextTable.lines(rows).joined(separator: "\n"))
-        if !filter.isEmpty { output.errorLine("\(matching.count) of \(shell.tools.tools.count) tools", style: .dim) }
+        output.line(ToolListing.text(matching.lazy.map(index.tool(at:))))
+        if !filter.isEmpty { output.errorLine("\(matching.count) of \(index.count) tools", style: .dim) }
         return CommandOutcome(output: output)
     }
 

@@ -374,7 +374,7 @@ public final class Shell {
             tools = index
             toolsKnown = true
             liveTools.set(tools)
-            return .success(index.tools.count)
+            return .success(index.count)
         case .failure(let failure):
             if !toolsKnown {
                 writer.write(RenderedOutput(chunks: [.init(
@@ -402,7 +402,7 @@ public final class Shell {
 
     private func banner() -> RenderedOutput {
         var output = RenderedOutput()
-        let count = toolsKnown ? "\(tools.tools.count) tools" : toolsLoading != nil ? "loading tools" : "tools unknown"
+        let count = toolsKnown ? "\(tools.count) tools" : toolsLoading != nil ? "loading tools" : "tools unknown"
         let fate = session.ownership == .created
             ? (settings.keepSession ? "created, kept on exit" : "created, deleted on exit unless :keep")
             : "attached"

@@ -46,6 +46,11 @@ final class ScriptedSession: Session, @unchecked Sendable {
     var closed: Bool { state.withLock { $0.closed } }
     var listCount: Int { state.withLock { $0.listCount } }
 
+    /// Changes the list the next ``listTools(imageId:refresh:)`` gives, as a server's `:refresh` would see.
+    func replaceTools(_ tools: [ToolInfo]) {
+        state.withLock { $0.tools = tools }
+    }
+
     func listTools(imageId: String?, refresh: Bool) async throws -> [ToolInfo] {
         state.withLock { state in
             state.listCount += 1
