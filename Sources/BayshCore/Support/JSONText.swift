@@ -29,12 +29,24 @@ package enum JSONText {
 
     /// Parses one JSON document from raw UTF-8 bytes (a wire answer); error offsets count bytes.
     static func parse(bytes: [UInt8]) -> Result<Value, SyntaxError> {
-        var reader = Reader(bytes: bytes)
+        bytes.withUnsafeBufferPointer { parse(buffer: $0) }
+    }
+
+    /// Parses one JSON document from raw UTF-8 bytes without copying them (an HTTP answer's `Data`).
+    static func parse(bytes: UnsafeRawBufferPointer, interner: ValueInterner? = nil) -> Result<Value, SyntaxError> {
+        parse(buffer: bytes.assumingMemoryBound(to: UInt8.self), interner: interner)
+    }
+
+    private static func parse(buffer: UnsafeBufferPointer<UInt8>, interner: ValueInterner? = nil)
+        -> Result<Value, SyntaxError>
+    {
+        var reader = JSONReader(input: JSONTextInput(), window: buffer)
+        reader.interner = interner
         do throws(SyntaxError) {
             reader.skipWhitespace()
             let value = try reader.readValue(depth: 0)
             reader.skipWhitespace()
-            if reader.position < bytes.count {
+            if reader.position < buffer.count {
                 throw reader.failure("unexpected text after the JSON value")
             }
             return .success(value)
@@ -95,6 +107,12 @@ package enum JSONText {
 
     private static func writeString(_ text: String, into out: inout String, asciiOnly: Bool) {
         out += "\""
+        // Plain printable ASCII, by far the most common, goes in whole (a request is encoded on every call).
+        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }) {
+            out += text
+            out += "\""
+            return
+        }
         for scalar in text.unicodeScalars {
             switch scalar {
             case "\"": out += "\\\""
@@ -138,256 +156,5 @@ extension Unicode.Scalar {
         default:
             return properties.isGraphemeExtend || value == 0x200D
         }
-    }
-}
-
-/// A recursive-descent reader over UTF-8 bytes: one byte per ASCII character, so a 100 MB tool answer costs
-/// 100 MB to scan rather than four times that as scalars. Offsets are byte offsets until ``JSONText/parse(_:)``
-/// turns them into scalar counts for the call line's columns.
-private struct Reader {
-    let bytes: [UInt8]
-    var position = 0
-
-    init(bytes: [UInt8]) {
-        self.bytes = bytes
-    }
-
-    func failure(_ message: String, at offset: Int? = nil) -> JSONText.SyntaxError {
-        JSONText.SyntaxError(offset: offset ?? position, message: message)
-    }
-
-    var current: UInt8? { position < bytes.count ? bytes[position] : nil }
-
-    /// The character at the reading position, for messages that quote it.
-    var currentCharacter: String {
-        guard position < bytes.count else { return "" }
-        var end = position + 1
-        while end < bytes.count, bytes[end] & 0xC0 == 0x80 { end += 1 }
-        return String(decoding: bytes[position..<end], as: UTF8.self)
-    }
-
-    mutating func skipWhitespace() {
-        while let byte = current, byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D {
-            position += 1
-        }
-    }
-
-    mutating func readValue(depth: Int) throws(JSONText.SyntaxError) -> Value {
-        guard let byte = current else { throw failure("unexpected end of JSON: a value is missing") }
-        switch byte {
-        case UInt8(ascii: "{"): return try readObject(depth: depth + 1)
-        case UInt8(ascii: "["): return try readArray(depth: depth + 1)
-        case UInt8(ascii: "\""): return .string(try readString())
-        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try readNumber()
-        case UInt8(ascii: "t"): return try readWord("true", .bool(true))
-        case UInt8(ascii: "f"): return try readWord("false", .bool(false))
-        case UInt8(ascii: "n"): return try readWord("null", .null)
-        default:
-            throw failure("unexpected '\(currentCharacter)': expected a JSON value (string, number, object, "
-                + "array, true, false or null)")
-        }
-    }
-
-    mutating func readWord(_ word: StaticString, _ value: Value) throws(JSONText.SyntaxError) -> Value {
-        let start = position
-        let expected = UnsafeBufferPointer(start: word.utf8Start, count: word.utf8CodeUnitCount)
-        for byte in expected {
-            guard current == byte else {
-                throw failure("unexpected text: expected '\(word)' (JSON strings need double quotes)", at: start)
-            }
-            position += 1
-        }
-        return value
-    }
-
-    mutating func readObject(depth: Int) throws(JSONText.SyntaxError) -> Value {
-        guard depth <= JSONText.maximumDepth else {
-            throw failure("JSON nested deeper than \(JSONText.maximumDepth) levels")
-        }
-        position += 1
-        var members: [String: Value] = [:]
-        skipWhitespace()
-        if current == UInt8(ascii: "}") {
-            position += 1
-            return .object(members)
-        }
-        while true {
-            skipWhitespace()
-            guard current == UInt8(ascii: "\"") else {
-                throw failure(current == nil ? "unexpected end of JSON: the object is not closed with '}'"
-                    : "expected a double-quoted key in the JSON object")
-            }
-            let keyStart = position
-            let key = try readString()
-            if members[key] != nil { throw failure("duplicate key \"\(key)\" in the JSON object", at: keyStart) }
-            skipWhitespace()
-            guard current == UInt8(ascii: ":") else { throw failure("expected ':' after the key \"\(key)\"") }
-            position += 1
-            skipWhitespace()
-            members[key] = try readValue(depth: depth)
-            skipWhitespace()
-            switch current {
-            case UInt8(ascii: ","): position += 1
-            case UInt8(ascii: "}"):
-                position += 1
-                return .object(members)
-            case nil: throw failure("unexpected end of JSON: the object is not closed with '}'")
-            default: throw failure("expected ',' or '}' after an object member")
-            }
-        }
-    }
-
-    mutating func readArray(depth: Int) throws(JSONText.SyntaxError) -> Value {
-        guard depth <= JSONText.maximumDepth else {
-            throw failure("JSON nested deeper than \(JSONText.maximumDepth) levels")
-        }
-        position += 1
-        var items: [Value] = []
-        skipWhitespace()
-        if current == UInt8(ascii: "]") {
-            position += 1
-            return .array(items)
-        }
-        while true {
-            skipWhitespace()
-            items.append(try readValue(depth: depth))
-            skipWhitespace()
-            switch current {
-            case UInt8(ascii: ","): position += 1
-            case UInt8(ascii: "]"):
-                position += 1
-                return .array(items)
-            case nil: throw failure("unexpected end of JSON: the array is not closed with ']'")
-            default: throw failure("expected ',' or ']' after an array item")
-            }
-        }
-    }
-
-    mutating func readString() throws(JSONText.SyntaxError) -> String {
-        let start = position
-        position += 1
-        var text: [UInt8] = []
-        while true {
-            // Copy the run up to the next quote, backslash or control byte in one go: long strings are the common case.
-            let runStart = position
-            while position < bytes.count {
-                let byte = bytes[position]
-                if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 { break }
-                position += 1
-            }
-            text.append(contentsOf: bytes[runStart..<position])
-            guard let byte = current else {
-                throw failure("unexpected end of JSON: the string is not closed with '\"'", at: start)
-            }
-            position += 1
-            switch byte {
-            case UInt8(ascii: "\""): return String(decoding: text, as: UTF8.self)
-            case UInt8(ascii: "\\"): text.append(contentsOf: String(try readEscape()).utf8)
-            default:
-                throw failure("control character in a JSON string: write it as an escape such as \\n",
-                    at: position - 1)
-            }
-        }
-    }
-
-    mutating func readEscape() throws(JSONText.SyntaxError) -> Unicode.Scalar {
-        let start = position - 1
-        guard let byte = current else { throw failure("unexpected end of JSON inside an escape", at: start) }
-        let character = currentCharacter
-        position += 1
-        switch byte {
-        case UInt8(ascii: "\""): return "\""
-        case UInt8(ascii: "\\"): return "\\"
-        case UInt8(ascii: "/"): return "/"
-        case UInt8(ascii: "b"): return "\u{08}"
-        case UInt8(ascii: "f"): return "\u{0C}"
-        case UInt8(ascii: "n"): return "\n"
-        case UInt8(ascii: "r"): return "\r"
-        case UInt8(ascii: "t"): return "\t"
-        case UInt8(ascii: "u"):
-            let high = try readHex(escapeStart: start)
-            if (0xDC00...0xDFFF).contains(high) {
-                throw failure("lone low surrogate \\u\(String(high, radix: 16)) in a JSON string", at: start)
-            }
-            guard (0xD800...0xDBFF).contains(high) else { return Unicode.Scalar(high) ?? "\u{FFFD}" }
-            guard current == UInt8(ascii: "\\"), position + 1 < bytes.count, bytes[position + 1] == UInt8(ascii: "u")
-            else {
-                throw failure("high surrogate \\u\(String(high, radix: 16)) must be followed by a low surrogate",
-                    at: start)
-            }
-            position += 2
-            let low = try readHex(escapeStart: position - 2)
-            guard (0xDC00...0xDFFF).contains(low) else {
-                throw failure("high surrogate \\u\(String(high, radix: 16)) must be followed by a low surrogate",
-                    at: start)
-            }
-            return Unicode.Scalar(0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00)) ?? "\u{FFFD}"
-        default:
-            throw failure("invalid escape '\\\(character)' in a JSON string", at: start)
-        }
-    }
-
-    mutating func readHex(escapeStart: Int) throws(JSONText.SyntaxError) -> UInt32 {
-        var result: UInt32 = 0
-        for _ in 0..<4 {
-            guard let byte = current, let digit = Self.hexValue(byte) else {
-                throw failure("\\u must be followed by four hex digits", at: escapeStart)
-            }
-            result = result * 16 + digit
-            position += 1
-        }
-        return result
-    }
-
-    static func hexValue(_ byte: UInt8) -> UInt32? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): UInt32(byte - 0x30)
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): UInt32(byte - 0x61 + 10)
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): UInt32(byte - 0x41 + 10)
-        default: nil
-        }
-    }
-
-    var currentIsDigit: Bool {
-        guard let byte = current else { return false }
-        return byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")
-    }
-
-    mutating func readNumber() throws(JSONText.SyntaxError) -> Value {
-        let start = position
-        if current == UInt8(ascii: "-") { position += 1 }
-        guard currentIsDigit else { throw failure("expected a digit", at: position) }
-        if current == UInt8(ascii: "0") {
-            position += 1
-            if currentIsDigit {
-                throw failure("JSON numbers cannot have leading zeros (quote it to send a string)", at: start)
-            }
-        } else {
-            skipDigits()
-        }
-        var isInteger = true
-        if current == UInt8(ascii: ".") {
-            isInteger = false
-            position += 1
-            guard currentIsDigit else { throw failure("expected a digit after '.'") }
-            skipDigits()
-        }
-        if current == UInt8(ascii: "e") || current == UInt8(ascii: "E") {
-            isInteger = false
-            position += 1
-            if current == UInt8(ascii: "+") || current == UInt8(ascii: "-") { position += 1 }
-            guard currentIsDigit else { throw failure("expected a digit in the exponent") }
-            skipDigits()
-        }
-        let literal = String(decoding: bytes[start..<position], as: UTF8.self)
-        if isInteger, let number = Int(literal) { return .int(number) }
-        guard let number = Double(literal), number.isFinite else {
-            throw failure("number \(literal) is too large", at: start)
-        }
-        return .double(number)
-    }
-
-    mutating func skipDigits() {
-        while currentIsDigit { position += 1 }
     }
 }

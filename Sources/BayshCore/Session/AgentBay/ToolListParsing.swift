@@ -25,7 +25,8 @@ package enum ToolListParsing {
         return items.compactMap(tool)
     }
 
-    private static func tool(_ item: Value) -> ToolInfo? {
+    /// One tool object; nil without a name.
+    package static func tool(_ item: Value) -> ToolInfo? {
         guard case .object(let object) = item else { return nil }
         guard let name = first(object, ["name", "Name", "tool", "Tool"]).flatMap(WireValue.string), !name.isEmpty
         else { return nil }

@@ -1,4 +1,3 @@
-import Dispatch
 import Synchronization
 
 /// A time limit for an MCP request. The SDK's requests wait forever, and awaiting one does not respond to task
@@ -7,11 +6,10 @@ import Synchronization
 /// the handshake), and the caller gets ``SessionError/timedOut(operation:after:)`` or
 /// ``SessionError/cancelled(operation:)`` at once.
 ///
-/// A dispatch timer rather than a racing task: on the hot path (a call answered in well under its limit) arming
-/// and cancelling it wakes no thread, where a task group with a sleeping child cost a fifth of the call rate.
+/// The timer is a ``DeadlineWatch`` entry rather than a racing task or a dispatch timer: on the hot path (a call
+/// answered in well under its limit) arming and disarming it wakes no thread. A task group with a sleeping child cost
+/// a fifth of the call rate, and so did a dispatch timer (two wake-ups of libdispatch's manager thread per call).
 enum CallDeadline {
-    private static let timers = DispatchQueue(label: "baysh.mcp.deadlines")
-
     /// Why a request was given up, set once by the timer or the cancellation handler.
     private final class Verdict: Sendable {
         private let reason = Mutex<SessionError?>(nil)
@@ -34,14 +32,10 @@ enum CallDeadline {
         body: () async throws -> T
     ) async throws -> T {
         let verdict = Verdict()
-        let timer = DispatchSource.makeTimerSource(queue: timers)
-        let nanoseconds = timeout.components.seconds * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000
-        timer.schedule(deadline: .now() + .nanoseconds(Int(clamping: nanoseconds)))
-        timer.setEventHandler {
+        let ticket = DeadlineWatch.shared.arm(after: timeout) {
             verdict.settle(.timedOut(operation: operation, after: timeout), abandon: abandon)
         }
-        timer.activate()
-        defer { timer.cancel() }
+        defer { DeadlineWatch.shared.disarm(ticket) }
         do {
             return try await withTaskCancellationHandler {
                 try await body()

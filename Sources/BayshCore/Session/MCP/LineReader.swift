@@ -120,16 +120,25 @@ struct LineReader {
         let view = UnsafeRawBufferPointer(start: bytes, count: count)
         guard let first = view.first(where: { !isBlank($0) }) else { return nil }
         if first == UInt8(ascii: "{") || first == UInt8(ascii: "[") { return nil }
-        let excerpt = String(decoding: view.prefix(200), as: UTF8.self)
+        return notJSONRPC(view.prefix(excerptBytes + 1), peer: peer)
+    }
+
+    /// How much of a line that is not JSON-RPC its error quotes.
+    static let excerptBytes = 200
+
+    /// The error for a line that is not JSON-RPC, quoting `line` (its first ``excerptBytes``, plus one more byte if
+    /// the line is longer, which shows as an ellipsis).
+    static func notJSONRPC(_ line: some Collection<UInt8>, peer: String) -> SessionError {
+        let excerpt = String(decoding: line.prefix(excerptBytes), as: UTF8.self)
             .trimmingCharacters(in: .whitespacesAndNewlines)
         return .protocolViolation(
             "\(peer) wrote a line that is not JSON-RPC: '\(Redactor.shared.redact(excerpt))'"
-                + (count > 200 ? "…" : ""))
+                + (line.count > excerptBytes ? "…" : ""))
     }
 
     /// The offset of the last newline in `count` bytes, hopping from newline to newline with `memchr` (Glibc's
     /// `memrchr` is hidden behind _GNU_SOURCE).
-    private static func lastNewline(in bytes: UnsafeMutableRawPointer, count: Int) -> Int? {
+    static func lastNewline(in bytes: UnsafeMutableRawPointer, count: Int) -> Int? {
         var last: Int?
         var offset = 0
         while offset < count, let hit = memchr(bytes + offset, Int32(UInt8(ascii: "\n")), count - offset) {

@@ -7,6 +7,8 @@ import Synchronization
 final class MCPConnection: Sendable {
     let client: Client
     let transport: any Transport
+    /// The transport when it is a stdio pipe (looked up once: a dynamic cast per call shows in the profile).
+    private let pipe: PipeTransport?
     let process: ServerProcess?
     let handshake: Initialize.Result
     /// Answers to tool calls, which go around the SDK client.
@@ -24,7 +26,7 @@ final class MCPConnection: Sendable {
     /// waited for: a server that stops reading must not hold the call past its deadline or cancellation; a write
     /// that fails fails the call through the router.
     func sendCall(_ request: Data, id: ID) async throws {
-        guard let pipe = transport as? PipeTransport else {
+        guard let pipe else {
             try await transport.send(request)
             return
         }
@@ -43,6 +45,7 @@ final class MCPConnection: Sendable {
         self.router = router
         self.client = client
         self.transport = transport
+        self.pipe = transport as? PipeTransport
         self.process = process
         self.handshake = handshake
         self.breakage = breakage

@@ -96,13 +96,42 @@ public final class MCPSession: Session {
         var cursor: String?
         var seenCursors: Set<String> = []
         repeat {
-            let request = cursor.map { ListTools.request(.init(cursor: $0)) } ?? ListTools.request(.init())
-            let page = try await perform(request, on: connection, operation: "tools/list", timeout: readTimeout)
-            tools += page.tools.map { ToolContent.toolInfo($0, server: serverName) }
-            cursor = page.nextCursor
-            if let next = cursor, !seenCursors.insert(next).inserted {
-                throw SessionError.protocolViolation(
-                    "MCP server '\(serverName)' repeated the tools/list cursor '\(next)'")
+            let params: Value = cursor.map { ["cursor": .string($0)] } ?? [:]
+            // Through the router, parsed as it arrives with its repeated schemas stored once: the SDK's client
+            // would decode the whole page with Foundation, several times the list's size at its peak.
+            let (answer, _, _) = try await exchange(
+                ListTools.name, params: params, on: connection, operation: "tools/list", timeout: readTimeout,
+                interns: true)
+            let notAList = { (why: String) in
+                SessionError.protocolViolation(
+                    "MCP server '\(self.serverName)' answered tools/list with something that is not a tool list: \(why)")
+            }
+            guard case .object(let result)? = answer["result"] else {
+                if case .object(let error)? = answer["error"] {
+                    let message = error["message"].flatMap { $0.stringValue } ?? JSONText.encode(.object(error))
+                    throw SessionError.protocolViolation(
+                        "MCP server '\(serverName)' refused tools/list: \(Redactor.shared.redact(message))")
+                }
+                throw notAList("no result")
+            }
+            guard case .array(let items)? = result["tools"] else { throw notAList("no tools array") }
+            tools += try items.enumerated().map { index, item in
+                guard let tool = ToolContent.toolInfo(listed: item, server: serverName) else {
+                    throw notAList("tool \(index + 1) has no name")
+                }
+                return tool
+            }
+            switch result["nextCursor"] {
+            case .string(let next)?:
+                cursor = next
+                if !seenCursors.insert(next).inserted {
+                    throw SessionError.protocolViolation(
+                        "MCP server '\(serverName)' repeated the tools/list cursor '\(next)'")
+                }
+            case nil, .null?:
+                cursor = nil
+            default:
+                throw notAList("nextCursor is not a string")
             }
         } while cursor != nil
         state.withLock {
@@ -114,30 +143,64 @@ public final class MCPSession: Session {
 
     public func callTool(name: String, arguments: [String: Value], options: CallOptions) async throws -> ToolResult {
         let connection = try currentConnection()
+        let operation = "call \(name)"
+        let (answer, elapsed, id) = try await exchange(
+            CallTool.name, params: ["name": .string(name), "arguments": .object(arguments)], on: connection,
+            operation: operation, timeout: options.readTimeout ?? readTimeout)
+        let requestId = id.description
+        let notAResult = { (why: String) in
+            SessionError.protocolViolation(
+                "MCP server '\(self.serverName)' answered \(operation) with something that is not a tool result: \(why)")
+        }
+        if answer["error"] != nil {
+            // Rare: decode it with the SDK's own type, which knows every JSON-RPC error code.
+            do {
+                let error = try JSONDecoder().decode(ErrorAnswer.self, from: Data(JSONText.encode(.object(answer)).utf8))
+                return try self.answer(to: error.error, tool: name, requestId: requestId, elapsed: elapsed)
+            } catch let error as DecodingError {
+                throw notAResult("\(error)")
+            }
+        }
+        guard case .object(let result)? = answer["result"], case .array(let items)? = result["content"] else {
+            throw notAResult("no result with a content array")
+        }
+        return ToolResult(
+            content: items.map(CallToolResultParsing.item), isError: result["isError"] == .bool(true),
+            structuredContent: result["structuredContent"], requestId: requestId, elapsed: elapsed)
+    }
+
+    /// Sends request `method` with `params` around the SDK client and waits for the answer message within
+    /// `timeout`; a timeout or cancellation sends `notifications/cancelled` so the server can stop, and the
+    /// pending request is dropped. Returns the answer (an object), how long it took and the request's id.
+    private func exchange(
+        _ method: String, params: Value, on connection: MCPConnection, operation: String, timeout: Duration,
+        interns: Bool = false
+    ) async throws -> (answer: [String: Value], elapsed: Duration, id: ID) {
         let number = state.withLock { state in
             defer { state.nextRequestNumber += 1 }
             return state.nextRequestNumber
         }
         // A string id: servers number their own requests to us 0, 1, 2…, and the router must not take those.
         let id = ID.string("baysh-\(number)")
-        let operation = "call \(name)"
-        // JSONText rather than Foundation's coders: on this hot path they cost a third of the call rate.
-        let request = Data(JSONText.encode([
-            "jsonrpc": "2.0", "id": .string("baysh-\(number)"), "method": .string(CallTool.name),
-            "params": ["name": .string(name), "arguments": .object(arguments)],
-        ]).utf8)
+        // JSONText rather than Foundation's coders: on this hot path they cost a third of the call rate. The
+        // envelope is fixed text; only `params` needs encoding.
+        let request = Data(
+            (#"{"jsonrpc":"2.0","id":"baysh-"# + String(number) + #"","method":"# + JSONText.quoted(method)
+                + #","params":"# + JSONText.encode(params) + "}").utf8)
         let started = ContinuousClock.now
-        let data: Data
+        let answer: Value
         do {
             let (router, client) = (connection.router, connection.client)
-            data = try await CallDeadline.run(
-                operation: operation, timeout: options.readTimeout ?? readTimeout,
+            answer = try await CallDeadline.run(
+                operation: operation, timeout: timeout,
                 abandon: {
                     router.abandon(id, with: CancellationError())
                     Task { try? await client.cancelRequest(id, reason: "\(operation): the caller gave up") }
                 }
             ) {
-                try await router.response(to: id, answerArrivesDuringSend: connection.answersArriveDuringSend) {
+                try await router.response(
+                    to: id, interns: interns, answerArrivesDuringSend: connection.answersArriveDuringSend
+                ) {
                     try await connection.sendCall(request, id: id)
                 }
             }
@@ -146,29 +209,10 @@ public final class MCPSession: Session {
             if error is CancellationError { throw SessionError.cancelled(operation: operation) }
             throw error
         }
-        let elapsed = ContinuousClock.now - started
-        let notAResult = { (why: String) in
-            SessionError.protocolViolation(
-                "MCP server '\(self.serverName)' answered \(operation) with something that is not a tool result: \(why)")
+        guard case .object(let members) = answer else {
+            throw SessionError.protocolViolation("MCP server '\(serverName)' answered \(operation) with a JSON array")
         }
-        guard case .success(.object(let message)) = JSONText.parse(bytes: [UInt8](data)) else {
-            throw notAResult("not a JSON object")
-        }
-        if message["error"] != nil {
-            // Rare: decode it with the SDK's own type, which knows every JSON-RPC error code.
-            do {
-                let answer = try JSONDecoder().decode(ErrorAnswer.self, from: data)
-                return try self.answer(to: answer.error, tool: name, requestId: id.description, elapsed: elapsed)
-            } catch let error as DecodingError {
-                throw notAResult("\(error)")
-            }
-        }
-        guard case .object(let result)? = message["result"], case .array(let items)? = result["content"] else {
-            throw notAResult("no result with a content array")
-        }
-        return ToolResult(
-            content: items.map(CallToolResultParsing.item), isError: result["isError"] == .bool(true),
-            structuredContent: result["structuredContent"], requestId: id.description, elapsed: elapsed)
+        return (members, ContinuousClock.now - started, id)
     }
 
     /// A JSON-RPC error answer to tools/call.
@@ -293,28 +337,6 @@ public final class MCPSession: Session {
         }
         if let reason = connection.brokenReason { throw reason }
         return connection
-    }
-
-    /// Sends `request` through the SDK client and waits for its answer within `timeout`; a timeout or cancellation sends
-    /// `notifications/cancelled` so the server can stop, and the pending request is dropped.
-    private func perform<M: MCP.Method>(
-        _ request: Request<M>, on connection: MCPConnection, operation: String, timeout: Duration
-    ) async throws -> M.Result {
-        let client = connection.client
-        do {
-            let context = try await client.send(request)
-            let id = context.requestID
-            return try await CallDeadline.run(
-                operation: operation, timeout: timeout,
-                abandon: { Task { try? await client.cancelRequest(id, reason: "\(operation): the caller gave up") } }
-            ) {
-                try await context.value
-            }
-        } catch {
-            if let reason = connection.brokenReason ?? stall(behind: error, on: connection) { throw reason }
-            if error is CancellationError { throw SessionError.cancelled(operation: operation) }
-            throw error
-        }
     }
 
     /// A timeout caused by a server stuck half-way through a message, which breaks the connection.

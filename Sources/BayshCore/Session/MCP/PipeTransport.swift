@@ -80,21 +80,16 @@ public actor PipeTransport: Transport {
         BrokenPipeSignal.ignore()
         try writer.start()
         connected = true
-        let reader = LineReader(descriptor: input, maxLineBytes: maxMessageBytes, peer: peer, progress: progress)
         let continuation = continuation
         let ended = ended
         let input = input
         let closesInput = closesDescriptors
         let ledger = ledger
-        let router = router
+        let read = reading(continuation: continuation)
         // The reading thread alone closes the input: closing a descriptor another thread is blocked reading is
         // unreliable, and the number could be reused underneath it.
         let thread = Thread {
-            let reason = reader.run { message in
-                if router?.route(message) == true { return }
-                ledger?.received(message)
-                continuation.yield(message)
-            }
+            let reason = read()
             if let ledger {
                 ledger.finish { continuation.finish(throwing: reason) }
             } else {
@@ -105,6 +100,41 @@ public actor PipeTransport: Transport {
         }
         thread.name = "baysh-mcp-read"
         thread.start()
+    }
+
+    /// The reading thread's work: with a router (the client side), messages are parsed as they arrive and offered
+    /// to it, and only the rest is encoded again for the SDK (small ones: the handshake, notifications, requests
+    /// from the server); without one (`baysh serve`), lines go to the SDK's server as they came.
+    private func reading(
+        continuation: AsyncThrowingStream<Data, Swift.Error>.Continuation
+    ) -> @Sendable () -> SessionError {
+        let (ledger, peer, logger) = (ledger, peer, logger)
+        guard let router else {
+            let reader = LineReader(descriptor: input, maxLineBytes: maxMessageBytes, peer: peer, progress: progress)
+            return {
+                reader.run { message in
+                    ledger?.received(message)
+                    continuation.yield(message)
+                }
+            }
+        }
+        let reader = MessageReader(descriptor: input, maxMessageBytes: maxMessageBytes, peer: peer, progress: progress)
+        return {
+            reader.run(
+                MessageReader.Delegate(
+                    interns: { router.interns($0) },
+                    deliver: { message in
+                        if router.route(message) { return }
+                        let data = Data(JSONText.encode(message).utf8)
+                        ledger?.received(data)
+                        continuation.yield(data)
+                    },
+                    malformed: { id, problem in
+                        let error = SessionError.protocolViolation(
+                            "\(peer) wrote a line that is not valid JSON: \(Redactor.shared.redact(problem))")
+                        if !router.reject(id, with: error) { logger.warning("\(error.description)") }
+                    }))
+        }
     }
 
     /// Stops delivering messages, fails the writes still pending (a peer that stopped reading cannot hold this up)

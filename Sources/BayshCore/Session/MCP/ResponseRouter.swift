@@ -2,25 +2,32 @@ import Foundation
 import MCP
 import Synchronization
 
-/// Hands the answers to baysh's own tools/call requests straight to the waiting call, as the transport reads them.
+/// Hands the answers to baysh's own requests (tool calls and tool lists) straight to the waiting caller, as the
+/// transport reads them.
 ///
 /// The SDK's `Client` costs about 150 µs per request on top of the wire (four tasks, two or three decoding
 /// attempts, and a round trip of the result through `Value` and JSON again), which kept baysh near 60% of a raw
-/// client's rate against `baysh serve`. Tool calls, the one hot path, therefore bypass it: ``MCPSession`` encodes
-/// the request, registers its id here and sends it on the transport; the transport offers every message it reads to
-/// ``route(_:)`` first and gives the client only what is not taken. Everything else (the handshake, tools/list,
-/// notifications, cancellation) still goes through the SDK's `Client`.
+/// client's rate against `baysh serve`; for a tool list it builds Foundation's whole decoding tree beside the
+/// result. Tool calls and tools/list therefore bypass it: ``MCPSession`` encodes the request, registers its id here
+/// and sends it on the transport; the transport offers every message it reads to ``route(_:)`` first and gives the
+/// client only what is not taken. Over stdio the message arrives already parsed (``MessageReader`` reads it from
+/// the pipe as a `Value`, interning a tool list's repeated schemas when ``interns(_:)`` says so). Everything else
+/// (the handshake, notifications, cancellation) still goes through the SDK's `Client`.
 public final class ResponseRouter: Sendable {
     private final class Slot: Sendable {
         private enum State {
-            case waiting(CheckedContinuation<Data, Swift.Error>?)
-            case done(Result<Data, Swift.Error>)
+            case waiting(UnsafeContinuation<Value, Swift.Error>?)
+            case done(Result<Value, Swift.Error>)
         }
 
+        /// Parse the answer through a ``ValueInterner`` (a tool list).
+        let interns: Bool
         private let state = Mutex(State.waiting(nil))
 
-        func finish(_ result: Result<Data, Swift.Error>) {
-            let waiter = state.withLock { state -> CheckedContinuation<Data, Swift.Error>? in
+        init(interns: Bool) { self.interns = interns }
+
+        func finish(_ result: Result<Value, Swift.Error>) {
+            let waiter = state.withLock { state -> UnsafeContinuation<Value, Swift.Error>? in
                 guard case .waiting(let waiter) = state else { return nil }
                 state = .done(result)
                 return waiter
@@ -28,9 +35,10 @@ public final class ResponseRouter: Sendable {
             waiter?.resume(with: result)
         }
 
-        func value() async throws -> Data {
-            try await withCheckedThrowingContinuation { continuation in
-                let ready = state.withLock { state -> Result<Data, Swift.Error>? in
+        func value() async throws -> Value {
+            // Unchecked: the state machine above resumes each continuation exactly once.
+            try await withUnsafeThrowingContinuation { continuation in
+                let ready = state.withLock { state -> Result<Value, Swift.Error>? in
                     if case .done(let result) = state { return result }
                     state = .waiting(continuation)
                     return nil
@@ -49,17 +57,21 @@ public final class ResponseRouter: Sendable {
 
     public init() {}
 
-    /// Registers `id`, runs `send`, and waits for the answer's raw JSON.
+    /// Registers `id`, runs `send`, and waits for the whole answer message.
     ///
-    /// - Parameter answerArrivesDuringSend: True for streamable HTTP, whose POST returns only when the server ends its
-    ///   answer stream. `send` then runs in a task of its own, so the wait ends the moment the answer arrives or the
-    ///   call is abandoned (a timeout, Ctrl-C), even while the server keeps the stream open or dribbles bytes; an
-    ///   abandoned call cancels its request. Over stdio `send` queues the line (``PipeTransport/post(_:failed:)``) and
-    ///   runs inline: the hot path spawns nothing, and a server that stops reading cannot keep the wait from ending.
+    /// - Parameters:
+    ///   - interns: Store the answer's repeated subtrees once (a tool list, see ``ValueInterner``).
+    ///   - answerArrivesDuringSend: True for streamable HTTP, whose POST returns only when the server ends its
+    ///     answer stream. `send` then runs in a task of its own, so the wait ends the moment the answer arrives or
+    ///     the call is abandoned (a timeout, Ctrl-C), even while the server keeps the stream open or dribbles bytes;
+    ///     an abandoned call cancels its request. Over stdio `send` queues the line
+    ///     (``PipeTransport/post(_:failed:)``) and runs inline: the hot path spawns nothing, and a server that stops
+    ///     reading cannot keep the wait from ending.
     func response(
-        to id: ID, answerArrivesDuringSend: Bool = false, send: @escaping @Sendable () async throws -> Void
-    ) async throws -> Data {
-        let slot = Slot()
+        to id: ID, interns: Bool = false, answerArrivesDuringSend: Bool = false,
+        send: @escaping @Sendable () async throws -> Void
+    ) async throws -> Value {
+        let slot = Slot(interns: interns)
         try table.withLock { table in
             if let failure = table.failure { throw failure }
             table.slots[id] = slot
@@ -104,12 +116,53 @@ public final class ResponseRouter: Sendable {
         for slot in slots { slot.finish(.failure(error)) }
     }
 
-    /// Takes `message` if it answers a registered call. Called by the transport for every message it reads.
-    func route(_ message: Data) -> Bool {
-        guard !table.withLock({ $0.slots.isEmpty }), let id = Self.answerID(message) else { return false }
+    /// Takes `message` if it answers a registered request (an object with that `id` and no `method`). Called by
+    /// the stdio transport for every message it reads.
+    func route(_ message: Value) -> Bool {
+        guard case .object(let members) = message, members["method"] == nil, let id = members["id"].flatMap(Self.id)
+        else { return false }
         guard let slot = table.withLock({ $0.slots.removeValue(forKey: id) }) else { return false }
         slot.finish(.success(message))
         return true
+    }
+
+    /// Takes `message` if it answers a registered request, parsing it only then. Called by the HTTP transport for
+    /// every message it reads.
+    func route(_ message: Data) -> Bool {
+        guard !table.withLock({ $0.slots.isEmpty }), let id = Self.answerID(message) else { return false }
+        guard let slot = table.withLock({ $0.slots.removeValue(forKey: id) }) else { return false }
+        let parsed = message.withUnsafeBytes { JSONText.parse(bytes: $0, interner: slot.interns ? ValueInterner() : nil) }
+        slot.finish(
+            parsed.mapError { error in
+                SessionError.protocolViolation(
+                    "the MCP server answered request \(id) with JSON that does not parse: \(error.message) "
+                        + "(at byte \(error.offset + 1))")
+            })
+        return true
+    }
+
+    /// Whether the answer to the request with this `"id"` should be interned (asked mid-parse by the reader).
+    func interns(_ id: Value) -> Bool {
+        guard let id = Self.id(id) else { return false }
+        return table.withLock { $0.slots[id]?.interns ?? false }
+    }
+
+    /// Fails the request with this `"id"`, if one waits (its answer did not parse). True if one did.
+    @discardableResult
+    func reject(_ id: Value?, with error: SessionError) -> Bool {
+        guard let id = id.flatMap(Self.id), let slot = table.withLock({ $0.slots.removeValue(forKey: id) }) else {
+            return false
+        }
+        slot.finish(.failure(error))
+        return true
+    }
+
+    private static func id(_ value: Value) -> ID? {
+        switch value {
+        case .string(let text): .string(text)
+        case .int(let number): .number(number)
+        default: nil
+        }
     }
 
     private struct Probe: Decodable {

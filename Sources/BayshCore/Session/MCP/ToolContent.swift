@@ -49,6 +49,17 @@ enum ToolContent {
             annotations: annotations)
     }
 
+    /// One item of a `tools/list` answer, read from its JSON: nil without a name. An MCP tool's `title` stands in
+    /// for a missing annotations title, as the SDK's `Tool` does.
+    static func toolInfo(listed item: Value, server: String) -> ToolInfo? {
+        guard var tool = ToolListParsing.tool(item) else { return nil }
+        tool.server = server
+        if tool.annotations.title == nil, case .string(let title)? = item.objectValue?["title"] {
+            tool.annotations.title = title
+        }
+        return tool
+    }
+
     static func tool(_ info: ToolInfo) -> Tool {
         Tool(
             name: info.name, title: info.annotations.title, description: info.description,
