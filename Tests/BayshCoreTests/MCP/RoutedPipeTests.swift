@@ -36,10 +36,10 @@ struct RoutedPipeTests {
         let transport = PipeTransport(
             input: input, output: output, closesDescriptors: true, peer: "MCP server 'x'", router: router)
         try await transport.connect()
-        // Both requests wait (interned, which the router can be asked about) before any answer is written.
-        let first = Task { try await router.response(to: .string("baysh-1"), interns: true) {} }
-        let second = Task { try await router.response(to: .string("baysh-2"), interns: true) {} }
-        while !router.interns(.string("baysh-1")) || !router.interns(.string("baysh-2")) {
+        // Both requests wait (with tool pages, which the router can be asked about) before any answer is written.
+        let first = Task { try await router.response(to: .string("baysh-1"), toolPage: ToolPage(server: "x")) {} }
+        let second = Task { try await router.response(to: .string("baysh-2"), toolPage: ToolPage(server: "x")) {} }
+        while router.toolPage(for: .string("baysh-1")) == nil || router.toolPage(for: .string("baysh-2")) == nil {
             try await Task.sleep(for: .milliseconds(5))
         }
         writeAll(#"{"jsonrpc":"2.0","id":"baysh-1","result":{"content":[1,,]}}"# + "\n", to: feed)

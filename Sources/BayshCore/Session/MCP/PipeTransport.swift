@@ -122,7 +122,7 @@ public actor PipeTransport: Transport {
         return {
             reader.run(
                 MessageReader.Delegate(
-                    interns: { router.interns($0) },
+                    itemSink: { router.toolPage(for: $0) },
                     deliver: { message in
                         if router.route(message) { return }
                         let data = Data(JSONText.encode(message).utf8)
