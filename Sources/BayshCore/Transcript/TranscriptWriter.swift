@@ -8,8 +8,9 @@ import Synchronization
 
 /// Records a session into a transcript file as it happens.
 ///
-/// Each entry (command and output) goes to the file in one `write(2)` the moment it completes, with no buffer in
-/// between, so a crash or kill -9 loses nothing completed and never leaves half an entry behind. Everything written
+/// Each entry (command and output) goes to the file the moment it completes, with nothing left in a buffer after
+/// it, so a crash or kill -9 loses nothing completed; an entry under 4 MB goes in one `write(2)`, so it is never
+/// left half written (a bigger one is written in pieces as it is walked: see ``EntryBuffer``). Everything written
 /// passes through ``Redactor/shared``: secrets reach the file masked. When a write fails (disk full, read-only file
 /// system) ``append(_:)`` reports it once and recording stops; the caller prints the warning and goes on.
 public final class TranscriptWriter: Sendable {
