@@ -23,15 +23,10 @@ enum MemoryBench: BenchSection {
         print("child processes: peak = VmHWM; retained = VmRSS after loading, :tools, :describe and completing,")
         print("after malloc_trim")
         try tools(bench: bench, server: server, label: "dynamic runtime", folder: folder)
-        // `./dev run`'s runtime: built by `swift build -c release --static-swift-stdlib --scratch-path .build-static`.
-        let staticBench = FileManager.default.currentDirectoryPath + "/.build-static/release/baysh-bench"
-        let staticServer = FileManager.default.currentDirectoryPath + "/.build-static/release/baysh-test-server"
-        if FileManager.default.isExecutableFile(atPath: staticBench),
-            FileManager.default.isExecutableFile(atPath: staticServer)
-        {
-            try tools(bench: staticBench, server: staticServer, label: "static runtime", folder: folder)
+        if let baysh = ChildProcess.sibling("baysh") {
+            try releaseBaysh(baysh, server: server)
         } else {
-            print("  static runtime: skipped (build baysh-bench and baysh-test-server into .build-static)")
+            print("  release baysh: skipped (build the baysh product next to baysh-bench)")
         }
 
         let localSize = 64 << 20  // read_file's largest single read
@@ -55,6 +50,42 @@ enum MemoryBench: BenchSection {
     }
 
     private static func mb(_ bytes: Int) -> Double { Double(bytes) / 1_048_576 }
+
+    /// The peak of the `baysh` users run (the release build: static Swift runtime) with the 14 fixture tools and
+    /// with 10,014, through `Benchmarks/own-peak.sh`: each process writes its own VmHWM as it exits, since a
+    /// parent's `ru_maxrss` would fold in the MCP server that `baysh` reaps (150 MB with 10,000 tools).
+    private static func releaseBaysh(_ baysh: String, server: String) throws {
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Benchmarks/own-peak.sh").path
+        func peak(tools: Int) throws -> Double? {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            let serverCommand = tools > 0 ? "\(server) --tools \(tools)" : server
+            process.arguments = [script, baysh, "--mcp", serverCommand, "-c", ":tools", "-c", ":describe echo"]
+            let output = Pipe()
+            process.standardOutput = output
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            // "baysh 33292 kB"
+            let line = text.split(separator: "\n").first { $0.hasPrefix("baysh ") }
+            return line.flatMap { Double($0.split(separator: " ")[1]) }.map { $0 / 1024 }
+        }
+        var base: [Double] = []
+        var many: [Double] = []
+        for _ in 0..<3 {
+            guard let small = try peak(tools: 0), let large = try peak(tools: 10_000) else {
+                print("  release baysh: skipped (\(script) printed no figure; it needs cc)")
+                return
+            }
+            base.append(small)
+            many.append(large)
+        }
+        print("  release baysh (static runtime), own VmHWM, median of 3: `--mcp SERVER -c :tools -c ':describe echo'`")
+        print(String(format: "    14 tools loaded        peak %6.1f MB", base.sorted()[1]))
+        print(String(format: "    10,014 tools loaded    peak %6.1f MB  (target < 40 MB peak)", many.sorted()[1]))
+    }
 
     /// Peak and retained memory with the 14 fixture tools and with 10,000 generated ones besides, and what each step
     /// of the 10,014-tool child left behind.
