@@ -1,3 +1,4 @@
+import CBayshLinux
 import Foundation
 import MCP
 import Testing
@@ -59,5 +60,45 @@ struct RoutedPipeTests {
         #expect(notification.map { String(decoding: $0, as: UTF8.self) }
             == #"{"jsonrpc":"2.0","method":"notifications/tools/list_changed"}"#)
         await transport.disconnect()
+    }
+
+    @Test("the task waiting for an answer goes on on the reading thread, which reads on once the task waits again")
+    func waiterRunsOnReader() async throws {
+        let (input, feed) = pipePair()
+        let (drain, output) = pipePair()
+        defer {
+            close(feed)
+            close(drain)
+        }
+        let router = ResponseRouter()
+        let transport = PipeTransport(
+            input: input, output: output, closesDescriptors: true, peer: "MCP server 'x'", router: router)
+        try await transport.connect()
+        // One task makes two requests in turn, as a caller in a loop does; it notes the thread each answer
+        // resumes it on.
+        let caller = Task { () -> [String?] in
+            var threads: [String?] = []
+            for number in 1...2 {
+                _ = try await router.response(to: .string("baysh-\(number)"), interns: true) {}
+                threads.append(Self.threadName())
+            }
+            return threads
+        }
+        for number in 1...2 {
+            while !router.interns(.string("baysh-\(number)")) { try await Task.sleep(for: .milliseconds(5)) }
+            // Registered comes just before waiting; give the task the moment to suspend, so the answer resumes it.
+            try await Task.sleep(for: .milliseconds(20))
+            writeAll(#"{"jsonrpc":"2.0","id":"baysh-"# + "\(number)" + #"","result":{"content":[]}}"# + "\n", to: feed)
+        }
+        let threads = try await caller.value
+        #expect(threads == ["baysh-mcp-read", "baysh-mcp-read"])
+        await transport.disconnect()
+    }
+
+    /// The system's name of the current thread (the reading thread is "baysh-mcp-read").
+    private static func threadName() -> String? {
+        var name = [CChar](repeating: 0, count: 32)
+        guard bayshlinux_thread_name(&name, name.count) == 0 else { return nil }
+        return String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }
