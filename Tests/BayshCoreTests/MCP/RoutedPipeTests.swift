@@ -25,18 +25,25 @@ struct RoutedPipeTests {
         }
     }
 
-    @Test("a malformed answer fails its request with a clear error; the next answer and a notification still arrive")
-    func malformedAnswer() async throws {
+    /// A connected client-side transport with a router, reading what the test writes to `feed`; its output
+    /// goes to `drain`. The caller closes both.
+    private func connectedTransport() async throws -> (PipeTransport, ResponseRouter, feed: Int32, drain: Int32) {
         let (input, feed) = pipePair()
         let (drain, output) = pipePair()
-        defer {
-            close(feed)
-            close(drain)
-        }
         let router = ResponseRouter()
         let transport = PipeTransport(
             input: input, output: output, closesDescriptors: true, peer: "MCP server 'x'", router: router)
         try await transport.connect()
+        return (transport, router, feed, drain)
+    }
+
+    @Test("a malformed answer fails its request with a clear error; the next answer and a notification still arrive")
+    func malformedAnswer() async throws {
+        let (transport, router, feed, drain) = try await connectedTransport()
+        defer {
+            close(feed)
+            close(drain)
+        }
         // Both requests wait (interned, which the router can be asked about) before any answer is written.
         let first = Task { try await router.response(to: .string("baysh-1"), interns: true) {} }
         let second = Task { try await router.response(to: .string("baysh-2"), interns: true) {} }
@@ -64,16 +71,11 @@ struct RoutedPipeTests {
 
     @Test("the task waiting for an answer goes on on the reading thread, which reads on once the task waits again")
     func waiterRunsOnReader() async throws {
-        let (input, feed) = pipePair()
-        let (drain, output) = pipePair()
+        let (transport, router, feed, drain) = try await connectedTransport()
         defer {
             close(feed)
             close(drain)
         }
-        let router = ResponseRouter()
-        let transport = PipeTransport(
-            input: input, output: output, closesDescriptors: true, peer: "MCP server 'x'", router: router)
-        try await transport.connect()
         // One task makes two requests in turn, as a caller in a loop does; it notes the thread each answer
         // resumes it on.
         let caller = Task { () -> [String?] in
