@@ -29,10 +29,12 @@ struct JSONReader<Input: JSONInput> {
     var position = 0
     /// Bytes of the input before `window`.
     private(set) var passed = 0
-    /// Stores repeated subtrees once while set (see ``ValueInterner``).
-    var interner: ValueInterner?
-    /// Asked with the `"id"` of a top-level object as soon as it is read: true to intern the rest of the message.
-    var internsMessage: ((Value) -> Bool)?
+    /// Takes the items of the array at its ``JSONItemSink/arrayPath`` while set.
+    var itemSink: JSONItemSink?
+    /// Asked with the `"id"` of a top-level object as soon as it is read: the sink for the rest of the message.
+    var itemSinkForMessage: ((Value) -> JSONItemSink?)?
+    /// How many names of the sink's path the objects being read match, from the top level down.
+    private var matchedPath = 0
     /// The `"id"` member of the top-level object being read, once read (to blame a message that fails to parse).
     private(set) var messageID: Value?
     private var pieces: JSONStringBytes?
@@ -93,10 +95,11 @@ struct JSONReader<Input: JSONInput> {
         }
     }
 
-    /// Starts a new top-level value: forgets the last message's id and interner.
+    /// Starts a new top-level value: forgets the last message's id and sink.
     mutating func beginMessage() {
         messageID = nil
-        interner = nil
+        itemSink = nil
+        matchedPath = 0
         // A message that failed to parse may have left members and items behind.
         members.removeAll(keepingCapacity: true)
         items.removeAll(keepingCapacity: true)
@@ -108,8 +111,7 @@ struct JSONReader<Input: JSONInput> {
         case UInt8(ascii: "{"): return try readObject(depth: depth + 1)
         case UInt8(ascii: "["): return try readArray(depth: depth + 1)
         case UInt8(ascii: "\""):
-            let text = try readString()
-            return interner?.intern(.string(text)) ?? .string(text)
+            return .string(try readString())
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try readNumber()
         case UInt8(ascii: "t"): return try readWord("true", .bool(true))
         case UInt8(ascii: "f"): return try readWord("false", .bool(false))
@@ -141,7 +143,7 @@ struct JSONReader<Input: JSONInput> {
         skipWhitespace()
         if peek() == UInt8(ascii: "}") {
             position += 1
-            return finished(.object([:]))
+            return .object([:])
         }
         while true {
             skipWhitespace()
@@ -150,16 +152,20 @@ struct JSONReader<Input: JSONInput> {
                     : "expected a double-quoted key in the JSON object")
             }
             let keyStart = offset
-            var key = try readString()
-            if let interner { key = interner.intern(key: key) }
+            let key = try readString()
             skipWhitespace()
             guard peek() == UInt8(ascii: ":") else { throw failure("expected ':' after the key \"\(key)\"") }
             position += 1
             skipWhitespace()
+            // The value lies on the sink's path when this object does and the key is the path's next name.
+            let onPath = itemSink.map { matchedPath == depth - 1 && depth <= $0.arrayPath.count
+                && $0.arrayPath[depth - 1] == key } ?? false
+            if onPath { matchedPath = depth }
             let value = try readValue(depth: depth)
+            if onPath { matchedPath = depth - 1 }
             if depth == 1 && key == "id" {
                 messageID = value
-                if internsMessage?(value) == true { interner = ValueInterner() }
+                if itemSink == nil, let sink = itemSinkForMessage?(value) { itemSink = sink }
             }
             members.append((key, value, keyStart))
             skipWhitespace()
@@ -175,7 +181,7 @@ struct JSONReader<Input: JSONInput> {
                     }
                 }
                 members.removeSubrange(base...)
-                return finished(.object(object))
+                return .object(object)
             case nil: throw failure("unexpected end of JSON: the object is not closed with '}'")
             default: throw failure("expected ',' or '}' after an object member")
             }
@@ -188,15 +194,20 @@ struct JSONReader<Input: JSONInput> {
         }
         position += 1
         let base = items.count
+        var sink: JSONItemSink?
+        if let itemSink, matchedPath == itemSink.arrayPath.count, depth == matchedPath + 1 {
+            sink = itemSink
+            itemSink.beginArray()
+        }
         skipWhitespace()
         if peek() == UInt8(ascii: "]") {
             position += 1
-            return finished(.array([]))
+            return .array([])
         }
         while true {
             skipWhitespace()
             let item = try readValue(depth: depth)
-            items.append(item)
+            if let sink { sink.take(item) } else { items.append(item) }
             skipWhitespace()
             switch peek() {
             case UInt8(ascii: ","): position += 1
@@ -204,16 +215,11 @@ struct JSONReader<Input: JSONInput> {
                 position += 1
                 let array = Array(items[base...])
                 items.removeSubrange(base...)
-                return finished(.array(array))
+                return .array(array)
             case nil: throw failure("unexpected end of JSON: the array is not closed with ']'")
             default: throw failure("expected ',' or ']' after an array item")
             }
         }
-    }
-
-    /// A completed object or array, through the interner when there is one.
-    private func finished(_ value: Value) -> Value {
-        interner?.intern(value) ?? value
     }
 
     mutating func readString() throws(JSONText.SyntaxError) -> String {

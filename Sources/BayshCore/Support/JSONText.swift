@@ -32,16 +32,17 @@ package enum JSONText {
         bytes.withUnsafeBufferPointer { parse(buffer: $0) }
     }
 
-    /// Parses one JSON document from raw UTF-8 bytes without copying them (an HTTP answer's `Data`).
-    static func parse(bytes: UnsafeRawBufferPointer, interner: ValueInterner? = nil) -> Result<Value, SyntaxError> {
-        parse(buffer: bytes.assumingMemoryBound(to: UInt8.self), interner: interner)
+    /// Parses one JSON document from raw UTF-8 bytes without copying them (an HTTP answer's `Data`), handing the
+    /// items of the array at `itemSink`'s path to it as each is read.
+    static func parse(bytes: UnsafeRawBufferPointer, itemSink: JSONItemSink? = nil) -> Result<Value, SyntaxError> {
+        parse(buffer: bytes.assumingMemoryBound(to: UInt8.self), itemSink: itemSink)
     }
 
-    private static func parse(buffer: UnsafeBufferPointer<UInt8>, interner: ValueInterner? = nil)
+    private static func parse(buffer: UnsafeBufferPointer<UInt8>, itemSink: JSONItemSink? = nil)
         -> Result<Value, SyntaxError>
     {
         var reader = JSONReader(input: JSONTextInput(), window: buffer)
-        reader.interner = interner
+        reader.itemSink = itemSink
         do throws(SyntaxError) {
             reader.skipWhitespace()
             let value = try reader.readValue(depth: 0)

@@ -85,6 +85,32 @@ public final class Redactor: Sendable {
     }
 
 
+    /// Whether any value is registered: with none, text needs no redacting.
+    var isEmpty: Bool { secrets.withLock { $0.isEmpty } }
+
+    /// Where text arriving in pieces may be cut so that redacting each piece alone masks every secret: `end` (at
+    /// most), moved back to a character boundary and to before any registered value that starts before the cut and
+    /// ends after it, or that starts too late in `bytes` to be sure it ends within them. 0 when no cut is safe.
+    func pieceEnd(in bytes: UnsafeBufferPointer<UInt8>, atMost end: Int) -> Int {
+        let values = secrets.withLock { $0 }.map { Array($0.utf8) }
+        let longest = values.map(\.count).max() ?? 0
+        var cut = max(0, min(end, bytes.count - max(longest - 1, 0)))
+        while cut > 0, cut < bytes.count, bytes[cut] & 0xC0 == 0x80 { cut -= 1 }
+        var moved = true
+        while moved {
+            moved = false
+            for value in values {
+                for start in max(0, cut - value.count + 1)..<max(cut, 0)
+                where start + value.count <= bytes.count && bytes[start..<start + value.count].elementsEqual(value) {
+                    cut = start
+                    moved = true
+                    break
+                }
+            }
+        }
+        return cut
+    }
+
     /// `text` with every registered secret replaced by its mask.
     public func redact(_ text: String) -> String {
         let list = secrets.withLock { $0 }

@@ -57,8 +57,7 @@ public final class TranscriptRecorder: ShellObserver {
             let schema = session?.cachedTools?.first { $0.name == tool }?.inputSchema
             line = CallLineRenderer.render(tool: tool, arguments: arguments, schema: schema)
         }
-        let entry = TranscriptEntry(command: line, output: record.output.transcriptLines)
-        if let failure = current.append(entry) { warn("warning: \(failure)") }
+        if let failure = current.append(command: line, output: record.output) { warn("warning: \(failure)") }
     }
 
     public func shellWillExit() async {

@@ -119,7 +119,9 @@ public struct TranscriptReplay: Sendable {
         }
         let report = CommandReport(
             command: entry.command, line: entry.line == 0 ? nil : entry.line,
-            arguments: record.flatMap(Self.arguments), result: OutputLine.plainText(actual), isError: outcome.failed,
+            // Only `--json` prints the result; joining a huge output's lines would copy it once more for nothing.
+            arguments: record.flatMap(Self.arguments), result: options.json ? OutputLine.plainText(actual) : "",
+            isError: outcome.failed,
             elapsed: record?.elapsed ?? .zero, ok: matched ?? !outcome.failed, diff: diff)
         // A failure the recording shows (same output) is what the transcript expects.
         return Step(report: report, matched: matched, failedUnexpectedly: outcome.failed && matched != true)

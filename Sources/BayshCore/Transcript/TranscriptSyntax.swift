@@ -61,10 +61,21 @@ enum TranscriptSyntax {
 
     /// An output line as written: escaped with `| ` when it would otherwise read as another kind of line.
     static func outputLine(_ line: OutputLine) -> String {
-        if line.isError { return errorLine(line.text) }
-        switch classify(line.text) {
-        case .text, .blank: return line.text
-        default: return marker("|", line.text)
+        let bytes = line.text.utf8
+        return outputPrefix(isError: line.isError, first: bytes.first, second: bytes.dropFirst().first) + line.text
+    }
+
+    /// What goes before an output line whose first two bytes are `first` and `second` (nil past its end): `! ` or
+    /// `!` for an error line, `| ` for a line that would otherwise read as a marker (`#…`, `>`, `> …`, and so on
+    /// for `.`, `!`, `|`), else nothing. Markers are ASCII, so the bytes decide it as ``classify(_:)`` would.
+    static func outputPrefix(isError: Bool, first: UInt8?, second: UInt8?) -> String {
+        guard let first else { return isError ? "!" : "" }
+        if isError { return "! " }
+        switch first {
+        case UInt8(ascii: "#"): return "| "
+        case UInt8(ascii: ">"), UInt8(ascii: "."), UInt8(ascii: "!"), UInt8(ascii: "|"):
+            return second == nil || second == UInt8(ascii: " ") ? "| " : ""
+        default: return ""
         }
     }
 

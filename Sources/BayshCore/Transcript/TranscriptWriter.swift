@@ -8,8 +8,9 @@ import Synchronization
 
 /// Records a session into a transcript file as it happens.
 ///
-/// Each entry (command and output) goes to the file in one `write(2)` the moment it completes, with no buffer in
-/// between, so a crash or kill -9 loses nothing completed and never leaves half an entry behind. Everything written
+/// Each entry (command and output) goes to the file the moment it completes, with nothing left in a buffer after
+/// it, so a crash or kill -9 loses nothing completed; an entry under 4 MB goes in one `write(2)`, so it is never
+/// left half written (a bigger one is written in pieces as it is walked: see ``EntryBuffer``). Everything written
 /// passes through ``Redactor/shared``: secrets reach the file masked. When a write fails (disk full, read-only file
 /// system) ``append(_:)`` reports it once and recording stops; the caller prints the warning and goes on.
 public final class TranscriptWriter: Sendable {
@@ -58,6 +59,50 @@ public final class TranscriptWriter: Sendable {
         }
     }
 
+    /// Writes one entry straight from what the command printed: the output's bytes are walked once and written in
+    /// pieces (``EntryBuffer``), so a huge result is recorded without a second copy of it or a string per line. The
+    /// file holds the same text as ``append(_:)`` with the output's ``RenderedOutput/transcriptLines``. An entry
+    /// under ``EntryBuffer/capacity`` still goes out in one write; when a write fails, what the file got of the
+    /// entry is cut off again. Errors as for ``append(_:)``.
+    public func append(command: String, output: RenderedOutput) -> TranscriptError? {
+        state.withLock { state -> TranscriptError? in
+            guard !state.stopped else { return nil }
+            let start = lseek(state.descriptor, 0, SEEK_CUR)
+            var buffer = EntryBuffer(descriptor: state.descriptor)
+            for line in TranscriptSyntax.commandLines(command) { buffer.append(line + "\n") }
+            Self.writeOutput(output, to: &buffer)
+            guard let failure = buffer.finish() else { return nil }
+            if start >= 0 { _ = ftruncate(state.descriptor, start) }
+            state.stopped = true
+            systemClose(state.descriptor)
+            return .recordingStopped(path: path, reason: failure)
+        }
+    }
+
+    /// The output lines as ``TranscriptSyntax/outputLine(_:)`` writes them. Blank lines wait until a line that is
+    /// not blank follows, since blank lines at the end of an output are left out.
+    private static func writeOutput(_ output: RenderedOutput, to buffer: inout EntryBuffer) {
+        var blanks: [UInt8] = []
+        PrintedLines(output: output).forEach { line in
+            let start = line.prefix(2)
+            let marker = TranscriptSyntax.outputPrefix(
+                isError: line.isError, first: start.first, second: start.dropFirst().first)
+            guard !line.isBlank else {
+                blanks += marker.utf8
+                line.forEachBuffer { blanks += $0 }
+                blanks.append(0x0A)
+                return
+            }
+            if !blanks.isEmpty {
+                blanks.withUnsafeBufferPointer { buffer.append($0) }
+                blanks.removeAll()
+            }
+            buffer.append(marker)
+            line.forEachBuffer { buffer.append($0) }
+            buffer.append("\n")
+        }
+    }
+
     /// Stops recording and closes the file. Safe to call twice.
     public func close() {
         state.withLock { state in
@@ -94,29 +139,13 @@ public final class TranscriptWriter: Sendable {
 
     /// Writes all of `text`, retrying after signals and short writes; the failure's reason, or nil.
     private static func write(_ text: String, to descriptor: Int32) -> String? {
-        var bytes = Array(text.utf8)
-        var offset = 0
-        while offset < bytes.count {
-            let count = bytes.withUnsafeMutableBytes { buffer in
-                systemWrite(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
-            }
-            if count < 0 {
-                if errno == EINTR { continue }
-                return reason(errno)
-            }
-            offset += count
-        }
-        return nil
+        TerminalText.withUTF8(text) { EntryBuffer.writeAll($0, to: descriptor) }
     }
 
     private static func reason(_ code: Int32) -> String { String(cString: strerror(code)) }
 }
 
-// At file scope `close` and `write` name the C functions, not the writer's methods.
-private func systemWrite(_ descriptor: Int32, _ bytes: UnsafeMutableRawPointer, _ count: Int) -> Int {
-    write(descriptor, bytes, count)
-}
-
+// At file scope `close` names the C function, not the writer's method.
 private func systemClose(_ descriptor: Int32) {
     _ = close(descriptor)
 }

@@ -18,7 +18,7 @@ struct MessageReaderTests {
     /// them as separate reads) and reads it with a ``MessageReader`` on another thread.
     private func read(
         _ chunks: [[UInt8]], pause: useconds_t = 0, maxMessageBytes: Int = 1 << 20,
-        interns: @escaping @Sendable (Value) -> Bool = { _ in false }
+        itemSink: @escaping @Sendable (Value) -> JSONItemSink? = { _ in nil }
     ) async -> Outcome {
         // The reader may stop (a line over the limit) while the feeding thread still writes.
         BrokenPipeSignal.ignore()
@@ -44,7 +44,7 @@ struct MessageReaderTests {
                 nonisolated(unsafe) var outcome = Outcome()
                 let end = reader.run(
                     MessageReader.Delegate(
-                        interns: interns,
+                        itemSink: itemSink,
                         deliver: { outcome.messages.append($0) },
                         malformed: { outcome.malformed.append(($0, $1)) }))
                 outcome.end = end
@@ -133,22 +133,42 @@ struct MessageReaderTests {
         #expect(cut.end == .protocolViolation("server 's' closed its output in the middle of a message (8 bytes)"))
     }
 
-    @Test("a tool list read through the interner equals the plain one and shares its repeated subtrees")
-    func interning() async throws {
+    @Test("a tool list's items go to its page one by one, in order, and the message keeps an empty array")
+    func toolPage() async throws {
         let tool = { (name: String) in
-            #"{"name":"\#(name)","inputSchema":{"type":"object","properties":{"path":{"type":"string","description":"The file to read, relative to the workspace"}}}}"#
+            #"{"name":"\#(name)","title":"T \#(name)","inputSchema":{"type":"object","properties":{"path":{"type":"string"}}}}"#
         }
-        let line = #"{"jsonrpc":"2.0","id":"baysh-9","result":{"tools":["# + tool("a") + "," + tool("b") + "]}}"
-        let plain = await read([Array((line + "\n").utf8)])
-        let interned = await read([Array((line + "\n").utf8)]) { $0 == .string("baysh-9") }
-        #expect(interned.messages == plain.messages)
-        let tools = try #require(interned.messages.first?.objectValue?["result"]?.objectValue?["tools"]?.arrayValue)
-        let schemas = tools.compactMap { $0.objectValue?["inputSchema"]?.objectValue }
-        #expect(schemas.count == 2)
-        // The same dictionary storage, not two equal copies.
-        #expect(unsafeBitCast(schemas[0], to: Int.self) == unsafeBitCast(schemas[1], to: Int.self))
-        let plainTools = try #require(plain.messages.first?.objectValue?["result"]?.objectValue?["tools"]?.arrayValue)
-        let plainSchemas = plainTools.compactMap { $0.objectValue?["inputSchema"]?.objectValue }
-        #expect(unsafeBitCast(plainSchemas[0], to: Int.self) != unsafeBitCast(plainSchemas[1], to: Int.self))
+        let items = [tool("a"), #"{"description":"no name"}"#, tool("c")]
+        // "tools" elsewhere (nested in a tool, or under another key) is an ordinary member.
+        let line = #"{"jsonrpc":"2.0","id":"baysh-9","result":{"tools":["# + items.joined(separator: ",")
+            + #"],"nextCursor":"n","other":{"tools":[1]}}}"#
+        let page = ToolPage(server: "s")
+        let outcome = await read([Array((line + "\n").utf8)]) { $0 == .string("baysh-9") ? page : nil }
+        #expect(outcome.malformed.isEmpty)
+        #expect(
+            outcome.messages == [
+                try parsed(#"{"jsonrpc":"2.0","id":"baysh-9","result":{"tools":[],"nextCursor":"n","other":{"tools":[1]}}}"#)
+            ])
+        let contents = page.finish()
+        #expect(contents.received)
+        #expect(contents.tools.map(\.name) == ["a"])
+        #expect(contents.tools.first?.annotations.title == "T a")
+        #expect(contents.tools.first?.server == "s")
+        #expect(contents.unnamedItem == 1)
+        // The same items given to a page directly make the same tools: the reader only changes when.
+        let direct = ToolPage(server: "s")
+        direct.beginArray()
+        try items.forEach { direct.take(try parsed($0)) }
+        #expect(direct.finish().tools == contents.tools)
+    }
+
+    @Test("an answer whose id comes after its result keeps its tools in the message; other answers are untouched")
+    func toolPageNotAsked() async throws {
+        let late = #"{"jsonrpc":"2.0","result":{"tools":[{"name":"a"}]},"id":"baysh-9"}"#
+        let other = #"{"jsonrpc":"2.0","id":"baysh-10","result":{"tools":[{"name":"b"}]}}"#
+        let page = ToolPage(server: "s")
+        let outcome = await read([Array((late + "\n" + other + "\n").utf8)]) { $0 == .string("baysh-9") ? page : nil }
+        #expect(outcome.messages == [try parsed(late), try parsed(other)])
+        #expect(!page.received)
     }
 }

@@ -44,10 +44,10 @@ struct RoutedPipeTests {
             close(feed)
             close(drain)
         }
-        // Both requests wait (interned, which the router can be asked about) before any answer is written.
-        let first = Task { try await router.response(to: .string("baysh-1"), interns: true) {} }
-        let second = Task { try await router.response(to: .string("baysh-2"), interns: true) {} }
-        while !router.interns(.string("baysh-1")) || !router.interns(.string("baysh-2")) {
+        // Both requests wait (with tool pages, which the router can be asked about) before any answer is written.
+        let first = Task { try await router.response(to: .string("baysh-1"), toolPage: ToolPage(server: "x")) {} }
+        let second = Task { try await router.response(to: .string("baysh-2"), toolPage: ToolPage(server: "x")) {} }
+        while router.toolPage(for: .string("baysh-1")) == nil || router.toolPage(for: .string("baysh-2")) == nil {
             try await Task.sleep(for: .milliseconds(5))
         }
         writeAll(#"{"jsonrpc":"2.0","id":"baysh-1","result":{"content":[1,,]}}"# + "\n", to: feed)
@@ -81,13 +81,13 @@ struct RoutedPipeTests {
         let caller = Task { () -> [String?] in
             var threads: [String?] = []
             for number in 1...2 {
-                _ = try await router.response(to: .string("baysh-\(number)"), interns: true) {}
+                _ = try await router.response(to: .string("baysh-\(number)"), toolPage: ToolPage(server: "x")) {}
                 threads.append(Self.threadName())
             }
             return threads
         }
         for number in 1...2 {
-            while !router.interns(.string("baysh-\(number)")) { try await Task.sleep(for: .milliseconds(5)) }
+            while router.toolPage(for: .string("baysh-\(number)")) == nil { try await Task.sleep(for: .milliseconds(5)) }
             // Registered comes just before waiting; give the task the moment to suspend, so the answer resumes it.
             try await Task.sleep(for: .milliseconds(20))
             writeAll(#"{"jsonrpc":"2.0","id":"baysh-"# + "\(number)" + #"","result":{"content":[]}}"# + "\n", to: feed)

@@ -97,11 +97,12 @@ public final class MCPSession: Session {
         var seenCursors: Set<String> = []
         repeat {
             let params: Value = cursor.map { ["cursor": .string($0)] } ?? [:]
-            // Through the router, parsed as it arrives with its repeated schemas stored once: the SDK's client
-            // would decode the whole page with Foundation, several times the list's size at its peak.
+            // Through the router, each tool made a ToolInfo as soon as it is parsed: the SDK's client would decode
+            // the whole page with Foundation, and even a tree of the whole page is several times the tools' size.
+            let page = ToolPage(server: serverName)
             let (answer, _, _) = try await exchange(
                 ListTools.name, params: params, on: connection, operation: "tools/list", timeout: readTimeout,
-                interns: true)
+                toolPage: page)
             let notAList = { (why: String) in
                 SessionError.protocolViolation(
                     "MCP server '\(self.serverName)' answered tools/list with something that is not a tool list: \(why)")
@@ -115,12 +116,14 @@ public final class MCPSession: Session {
                 throw notAList("no result")
             }
             guard case .array(let items)? = result["tools"] else { throw notAList("no tools array") }
-            tools += try items.enumerated().map { index, item in
-                guard let tool = ToolContent.toolInfo(listed: item, server: serverName) else {
-                    throw notAList("tool \(index + 1) has no name")
-                }
-                return tool
+            if !page.received {
+                // The server wrote "id" after "result": the items came in the answer's array.
+                page.beginArray()
+                items.forEach(page.take)
             }
+            let contents = page.finish()
+            if let unnamed = contents.unnamedItem { throw notAList("tool \(unnamed + 1) has no name") }
+            tools += contents.tools
             switch result["nextCursor"] {
             case .string(let next)?:
                 cursor = next
@@ -174,7 +177,7 @@ public final class MCPSession: Session {
     /// pending request is dropped. Returns the answer (an object), how long it took and the request's id.
     private func exchange(
         _ method: String, params: Value, on connection: MCPConnection, operation: String, timeout: Duration,
-        interns: Bool = false
+        toolPage: ToolPage? = nil
     ) async throws -> (answer: [String: Value], elapsed: Duration, id: ID) {
         let number = state.withLock { state in
             defer { state.nextRequestNumber += 1 }
@@ -199,7 +202,7 @@ public final class MCPSession: Session {
                 }
             ) {
                 try await router.response(
-                    to: id, interns: interns, answerArrivesDuringSend: connection.answersArriveDuringSend
+                    to: id, toolPage: toolPage, answerArrivesDuringSend: connection.answersArriveDuringSend
                 ) {
                     try await connection.sendCall(request, id: id)
                 }

@@ -17,8 +17,9 @@ import MCP
 struct MessageReader {
     /// What the reader tells its owner, on the reading thread.
     struct Delegate {
-        /// Asked with a message's `"id"` as soon as it is read: true to intern the rest (a tool list).
-        var interns: (Value) -> Bool = { _ in false }
+        /// Asked with a message's `"id"` as soon as it is read: who takes the items of its tool list as each is
+        /// read (a tools/list answer), or nil.
+        var itemSink: (Value) -> JSONItemSink? = { _ in nil }
         /// A whole message.
         var deliver: (Value) -> Void
         /// A line that starts like JSON but does not parse, with its `"id"` if that much was read.
@@ -44,7 +45,7 @@ struct MessageReader {
         let input = PipeInput(
             descriptor: descriptor, buffer: buffer, limit: maxMessageBytes, progress: progress)
         var reader = JSONReader(input: input, window: UnsafeBufferPointer(rebasing: buffer[0..<0]))
-        reader.internsMessage = delegate.interns
+        reader.itemSinkForMessage = delegate.itemSink
         while true {
             // Between messages: blank lines and blanks.
             while let byte = reader.peek(), Self.isBlank(byte) || byte == UInt8(ascii: "\n") {
@@ -57,14 +58,14 @@ struct MessageReader {
             reader.beginMessage()
             do throws(JSONText.SyntaxError) {
                 let message = try reader.readValue(depth: 0)
-                reader.interner = nil
+                reader.itemSink = nil
                 while let byte = reader.peek(), Self.isBlank(byte) { reader.position += 1 }
                 if let byte = reader.peek(), byte != UInt8(ascii: "\n") {
                     throw reader.failure("unexpected text after the JSON message")
                 }
                 delegate.deliver(message)
             } catch {
-                reader.interner = nil
+                reader.itemSink = nil
                 if reader.input.stop != nil { return stopped(reader.input) }
                 let lineOffset = error.offset - reader.input.lineStart
                 delegate.malformed(reader.messageID, "\(error.message) (at byte \(lineOffset + 1) of the line)")

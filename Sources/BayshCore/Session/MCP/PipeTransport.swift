@@ -126,7 +126,7 @@ public actor PipeTransport: Transport {
         return {
             reader.run(
                 MessageReader.Delegate(
-                    interns: { router.interns($0) },
+                    itemSink: { router.toolPage(for: $0) },
                     deliver: { message in
                         if router.routeRunningWaiter(message) { return }
                         let data = Data(JSONText.encode(message).utf8)

@@ -12,7 +12,7 @@ import Synchronization
 /// result. Tool calls and tools/list therefore bypass it: ``MCPSession`` encodes the request, registers its id here
 /// and sends it on the transport; the transport offers every message it reads to ``route(_:)`` first and gives the
 /// client only what is not taken. Over stdio the message arrives already parsed (``MessageReader`` reads it from
-/// the pipe as a `Value`, interning a tool list's repeated schemas when ``interns(_:)`` says so). Everything else
+/// the pipe as a `Value`, handing a tool list's tools to the request's ``ToolPage`` one by one as they are read). Everything else
 /// (the handshake, notifications, cancellation) still goes through the SDK's `Client`.
 public final class ResponseRouter: Sendable {
     private final class Slot: Sendable {
@@ -21,11 +21,11 @@ public final class ResponseRouter: Sendable {
             case done(Result<Value, Swift.Error>)
         }
 
-        /// Parse the answer through a ``ValueInterner`` (a tool list).
-        let interns: Bool
+        /// Takes the tools of the answer as they are read (a tool list).
+        let toolPage: ToolPage?
         private let state = Mutex(State.waiting(nil))
 
-        init(interns: Bool) { self.interns = interns }
+        init(toolPage: ToolPage?) { self.toolPage = toolPage }
 
         func finish(_ result: Result<Value, Swift.Error>) {
             let waiter = state.withLock { state -> UnsafeContinuation<Value, Swift.Error>? in
@@ -61,7 +61,7 @@ public final class ResponseRouter: Sendable {
     /// Registers `id`, runs `send`, and waits for the whole answer message.
     ///
     /// - Parameters:
-    ///   - interns: Store the answer's repeated subtrees once (a tool list, see ``ValueInterner``).
+    ///   - toolPage: Takes the answer's tools as each is read (a tool list); the answer keeps an empty array.
     ///   - answerArrivesDuringSend: True for streamable HTTP, whose POST returns only when the server ends its
     ///     answer stream. `send` then runs in a task of its own, so the wait ends the moment the answer arrives or
     ///     the call is abandoned (a timeout, Ctrl-C), even while the server keeps the stream open or dribbles bytes;
@@ -69,10 +69,10 @@ public final class ResponseRouter: Sendable {
     ///     (``PipeTransport/post(_:failed:)``) and runs inline: the hot path spawns nothing, and a server that stops
     ///     reading cannot keep the wait from ending.
     func response(
-        to id: ID, interns: Bool = false, answerArrivesDuringSend: Bool = false,
+        to id: ID, toolPage: ToolPage? = nil, answerArrivesDuringSend: Bool = false,
         send: @escaping @Sendable () async throws -> Void
     ) async throws -> Value {
-        let slot = Slot(interns: interns)
+        let slot = Slot(toolPage: toolPage)
         try table.withLock { table in
             if let failure = table.failure { throw failure }
             table.slots[id] = slot
@@ -154,7 +154,7 @@ public final class ResponseRouter: Sendable {
     func route(_ message: Data) -> Bool {
         guard !table.withLock({ $0.slots.isEmpty }), let id = Self.answerID(message) else { return false }
         guard let slot = table.withLock({ $0.slots.removeValue(forKey: id) }) else { return false }
-        let parsed = message.withUnsafeBytes { JSONText.parse(bytes: $0, interner: slot.interns ? ValueInterner() : nil) }
+        let parsed = message.withUnsafeBytes { JSONText.parse(bytes: $0, itemSink: slot.toolPage) }
         slot.finish(
             parsed.mapError { error in
                 SessionError.protocolViolation(
@@ -164,10 +164,11 @@ public final class ResponseRouter: Sendable {
         return true
     }
 
-    /// Whether the answer to the request with this `"id"` should be interned (asked mid-parse by the reader).
-    func interns(_ id: Value) -> Bool {
-        guard let id = Self.id(id) else { return false }
-        return table.withLock { $0.slots[id]?.interns ?? false }
+    /// The page that takes the tools of the answer to the request with this `"id"` (asked mid-parse by the
+    /// reader), if it is a tool list.
+    func toolPage(for id: Value) -> ToolPage? {
+        guard let id = Self.id(id) else { return nil }
+        return table.withLock { $0.slots[id]?.toolPage }
     }
 
     /// Fails the request with this `"id"`, if one waits (its answer did not parse). True if one did.
