@@ -3,6 +3,7 @@
 
 #include <fcntl.h>
 #include <fnmatch.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -26,3 +27,7 @@ int bayshlinux_mkstemp_cloexec(char *path_template) { return mkostemp(path_templ
 int bayshlinux_fnmatch_casefold(const char *pattern, const char *name) {
     return fnmatch(pattern, name, FNM_CASEFOLD);
 }
+
+int bayshlinux_name_thread(const char *name) { return pthread_setname_np(pthread_self(), name); }
+
+int bayshlinux_thread_name(char *name, size_t size) { return pthread_getname_np(pthread_self(), name, size); }

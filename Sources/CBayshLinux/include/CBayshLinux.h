@@ -4,6 +4,9 @@
 #define CBAYSHLINUX_H
 
 #include <spawn.h>
+#include <stddef.h>
+
+#include "CBayshJobHandoff.h"
 
 /// pipe2(fds, O_CLOEXEC): both ends close on exec, atomically, so no concurrently spawned child inherits them.
 int bayshlinux_pipe_cloexec(int fds[2]);
@@ -22,5 +25,11 @@ int bayshlinux_mkstemp_cloexec(char *path_template);
 
 /// fnmatch with FNM_CASEFOLD (and FNM_PERIOD off): 0 on a match.
 int bayshlinux_fnmatch_casefold(const char *pattern, const char *name);
+
+/// pthread_setname_np on the calling thread: the name `top -H`, `perf` and gdb show (at most 15 bytes).
+int bayshlinux_name_thread(const char *name);
+
+/// pthread_getname_np on the calling thread.
+int bayshlinux_thread_name(char *name, size_t size);
 
 #endif

@@ -1,3 +1,4 @@
+import CBayshLinux
 import Foundation
 import MCP
 import Testing
@@ -24,18 +25,25 @@ struct RoutedPipeTests {
         }
     }
 
-    @Test("a malformed answer fails its request with a clear error; the next answer and a notification still arrive")
-    func malformedAnswer() async throws {
+    /// A connected client-side transport with a router, reading what the test writes to `feed`; its output
+    /// goes to `drain`. The caller closes both.
+    private func connectedTransport() async throws -> (PipeTransport, ResponseRouter, feed: Int32, drain: Int32) {
         let (input, feed) = pipePair()
         let (drain, output) = pipePair()
-        defer {
-            close(feed)
-            close(drain)
-        }
         let router = ResponseRouter()
         let transport = PipeTransport(
             input: input, output: output, closesDescriptors: true, peer: "MCP server 'x'", router: router)
         try await transport.connect()
+        return (transport, router, feed, drain)
+    }
+
+    @Test("a malformed answer fails its request with a clear error; the next answer and a notification still arrive")
+    func malformedAnswer() async throws {
+        let (transport, router, feed, drain) = try await connectedTransport()
+        defer {
+            close(feed)
+            close(drain)
+        }
         // Both requests wait (with tool pages, which the router can be asked about) before any answer is written.
         let first = Task { try await router.response(to: .string("baysh-1"), toolPage: ToolPage(server: "x")) {} }
         let second = Task { try await router.response(to: .string("baysh-2"), toolPage: ToolPage(server: "x")) {} }
@@ -59,5 +67,40 @@ struct RoutedPipeTests {
         #expect(notification.map { String(decoding: $0, as: UTF8.self) }
             == #"{"jsonrpc":"2.0","method":"notifications/tools/list_changed"}"#)
         await transport.disconnect()
+    }
+
+    @Test("the task waiting for an answer goes on on the reading thread, which reads on once the task waits again")
+    func waiterRunsOnReader() async throws {
+        let (transport, router, feed, drain) = try await connectedTransport()
+        defer {
+            close(feed)
+            close(drain)
+        }
+        // One task makes two requests in turn, as a caller in a loop does; it notes the thread each answer
+        // resumes it on.
+        let caller = Task { () -> [String?] in
+            var threads: [String?] = []
+            for number in 1...2 {
+                _ = try await router.response(to: .string("baysh-\(number)"), toolPage: ToolPage(server: "x")) {}
+                threads.append(Self.threadName())
+            }
+            return threads
+        }
+        for number in 1...2 {
+            while router.toolPage(for: .string("baysh-\(number)")) == nil { try await Task.sleep(for: .milliseconds(5)) }
+            // Registered comes just before waiting; give the task the moment to suspend, so the answer resumes it.
+            try await Task.sleep(for: .milliseconds(20))
+            writeAll(#"{"jsonrpc":"2.0","id":"baysh-"# + "\(number)" + #"","result":{"content":[]}}"# + "\n", to: feed)
+        }
+        let threads = try await caller.value
+        #expect(threads == ["baysh-mcp-read", "baysh-mcp-read"])
+        await transport.disconnect()
+    }
+
+    /// The system's name of the current thread (the reading thread is "baysh-mcp-read").
+    private static func threadName() -> String? {
+        var name = [CChar](repeating: 0, count: 32)
+        guard bayshlinux_thread_name(&name, name.count) == 0 else { return nil }
+        return String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }

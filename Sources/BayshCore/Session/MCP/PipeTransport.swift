@@ -1,3 +1,4 @@
+import CBayshLinux
 import Foundation
 import Logging
 import MCP
@@ -89,6 +90,8 @@ public actor PipeTransport: Transport {
         // The reading thread alone closes the input: closing a descriptor another thread is blocked reading is
         // unreliable, and the number could be reused underneath it.
         let thread = Thread {
+            // Foundation keeps `name` to itself on Linux; the system's name shows in `top -H`, `perf` and gdb.
+            _ = bayshlinux_name_thread("baysh-mcp-read")
             let reason = read()
             if let ledger {
                 ledger.finish { continuation.finish(throwing: reason) }
@@ -119,12 +122,13 @@ public actor PipeTransport: Transport {
             }
         }
         let reader = MessageReader(descriptor: input, maxMessageBytes: maxMessageBytes, peer: peer, progress: progress)
+        ResponseRouter.prepareReaderHandoff()
         return {
             reader.run(
                 MessageReader.Delegate(
                     itemSink: { router.toolPage(for: $0) },
                     deliver: { message in
-                        if router.route(message) { return }
+                        if router.routeRunningWaiter(message) { return }
                         let data = Data(JSONText.encode(message).utf8)
                         ledger?.received(data)
                         continuation.yield(data)
