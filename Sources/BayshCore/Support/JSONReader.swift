@@ -79,11 +79,14 @@ struct JSONReader<Input: JSONInput> {
     }
 
     /// The character at the reading position, for messages that quote it.
-    var currentCharacter: String {
-        guard position < window.count else { return "" }
-        var end = position + 1
+    var currentCharacter: String { character(at: position) }
+
+    /// The character starting at `index` of the window, for messages that quote it.
+    func character(at index: Int) -> String {
+        guard index >= 0, index < window.count else { return "" }
+        var end = index + 1
         while end < window.count, window[end] & 0xC0 == 0x80 { end += 1 }
-        return String(decoding: UnsafeBufferPointer(rebasing: window[position..<end]), as: UTF8.self)
+        return String(decoding: UnsafeBufferPointer(rebasing: window[index..<end]), as: UTF8.self)
     }
 
     /// Skips spaces, tabs and carriage returns, and newlines unless they end messages.
@@ -279,7 +282,6 @@ struct JSONReader<Input: JSONInput> {
     mutating func readEscape() throws(JSONText.SyntaxError) -> Unicode.Scalar {
         let start = offset - 1
         guard let byte = peek() else { throw failure("unexpected end of JSON inside an escape", at: start) }
-        let character = currentCharacter
         position += 1
         switch byte {
         case UInt8(ascii: "\""): return "\""
@@ -305,7 +307,8 @@ struct JSONReader<Input: JSONInput> {
             guard (0xDC00...0xDFFF).contains(low) else { throw missingLowSurrogate(high, at: start) }
             return Unicode.Scalar(0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00)) ?? "\u{FFFD}"
         default:
-            throw failure("invalid escape '\\\(character)' in a JSON string", at: start)
+            // Quoted only here: building it for every escape cost a String per `\n` of every answer.
+            throw failure("invalid escape '\\\(character(at: position - 1))' in a JSON string", at: start)
         }
     }
 

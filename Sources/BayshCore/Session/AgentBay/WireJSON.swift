@@ -9,15 +9,17 @@ import MCP
 package enum WireJSON {
     /// Parses one JSON document; `what` names it in the error ("the CallMcpTool answer").
     package static func parse(_ text: String, what: String) throws -> Value {
-        try parse(Array(text.utf8), what: what)
+        var text = text
+        return try text.withUTF8 { try parse(UnsafeRawBufferPointer($0), what: what) }
     }
 
     /// Parses one JSON document from raw bytes.
     package static func parse(_ data: Data, what: String) throws -> Value {
-        try parse([UInt8](data), what: what)
+        try data.withUnsafeBytes { try parse($0, what: what) }
     }
 
-    private static func parse(_ bytes: [UInt8], what: String) throws -> Value {
+    /// Parses in place: an answer carries a tool's whole output, which a copy would double.
+    private static func parse(_ bytes: UnsafeRawBufferPointer, what: String) throws -> Value {
         switch JSONText.parse(bytes: bytes) {
         case .success(let value):
             return value

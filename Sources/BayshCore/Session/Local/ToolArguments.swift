@@ -38,13 +38,15 @@ struct ToolArguments {
     init(tool: ToolInfo, values: [String: Value]) throws {
         self.tool = tool.name
         self.values = values
-        let properties = tool.inputSchema.objectValue?["properties"]?.objectValue ?? [:]
+        // Read once: a ToolInfo builds its schema tree anew on every read.
+        let schema = tool.inputSchema.objectValue
+        let properties = schema?["properties"]?.objectValue ?? [:]
         if let unknown = values.keys.sorted().first(where: { properties[$0] == nil }) {
             let known = properties.keys.sorted().joined(separator: ", ")
             throw ToolFailure(
                 "\(tool.name) has no argument '\(unknown)'; it takes \(known.isEmpty ? "no arguments" : known)")
         }
-        let required = tool.inputSchema.objectValue?["required"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        let required = schema?["required"]?.arrayValue?.compactMap(\.stringValue) ?? []
         if let missing = required.first(where: { values[$0] == nil || values[$0] == .null }) {
             throw ToolFailure("\(tool.name) needs the argument '\(missing)'")
         }
