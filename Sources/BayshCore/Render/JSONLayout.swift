@@ -15,12 +15,12 @@ public enum JSONLayout {
         return reindented(trimmed)
     }
 
-    /// Works on the UTF-8 bytes in place, writing into one buffer reserved up front: every character that shapes
-    /// the layout is ASCII, and anything else sits inside a string and is copied as it is. (Appending scalars to a
-    /// `String.UnicodeScalarView` took minutes for a few MB.)
     /// The largest text laid out, in bytes (a 4 MB document takes about 0.3 s).
     static let largestLaidOut = 4 << 20
 
+    /// Works on the UTF-8 bytes in place, writing into one buffer reserved up front: every character that shapes
+    /// the layout is ASCII, and anything else sits inside a string and is copied as it is. (Appending scalars to a
+    /// `String.UnicodeScalarView` took minutes for a few MB.)
     private static func reindented(_ text: String) -> String {
         TerminalText.withUTF8(text) { bytes in
             var out: [UInt8] = []

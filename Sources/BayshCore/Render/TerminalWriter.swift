@@ -77,7 +77,6 @@ public struct TerminalWriter: Sendable {
             amount.total += size
             let written = sink(text, chunk.stream, interrupt)
             amount.written += written
-            if written < size, interrupt.isRaised { amount.interrupted = true }
         }
         if interrupt.isRaised, amount.written < amount.total { amount.interrupted = true }
         return amount

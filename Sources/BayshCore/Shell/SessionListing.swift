@@ -10,9 +10,8 @@ public enum SessionListing {
             labels.allSatisfy { record.labels[$0.key] == $0.value }
         }
         guard !records.isEmpty else { return [noneNote("local", labels)] }
-        let dates = ISO8601DateFormatter()
         let rows = records.map { record in
-            [record.id, dates.string(from: record.created), describe(record.labels), record.workspace]
+            [record.id, LocalSessionStore.isoText(of: record.created), describe(record.labels), record.workspace]
         }
         return TextTable.lines([["ID", "CREATED", "LABELS", "WORKSPACE"]] + rows)
     }

@@ -84,7 +84,6 @@ public final class Redactor: Sendable {
         return out
     }
 
-
     /// Whether any value is registered: with none, text needs no redacting.
     var isEmpty: Bool { secrets.withLock { $0.isEmpty } }
 

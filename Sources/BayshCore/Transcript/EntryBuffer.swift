@@ -68,18 +68,8 @@ struct EntryBuffer {
         return cut > 0 ? cut : bytes.count
     }
 
-    /// Writes all of `bytes`, retrying after signals and short writes; the failure's reason, or nil.
+    /// Writes all of `bytes`; the failure's reason, or nil.
     static func writeAll(_ bytes: UnsafeBufferPointer<UInt8>, to descriptor: Int32) -> String? {
-        guard let base = bytes.baseAddress else { return nil }
-        var offset = 0
-        while offset < bytes.count {
-            let count = write(descriptor, base + offset, bytes.count - offset)
-            if count < 0 {
-                if errno == EINTR { continue }
-                return String(cString: strerror(errno))
-            }
-            offset += count
-        }
-        return nil
+        DescriptorWrite.all(UnsafeRawBufferPointer(bytes), to: descriptor).map { String(cString: strerror($0)) }
     }
 }

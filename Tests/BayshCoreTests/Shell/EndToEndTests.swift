@@ -41,19 +41,23 @@ struct BayshProcess {
         try PseudoTerminal(executable: Self.binary, arguments: arguments, environment: environment)
     }
 
-    /// Runs with pipes: stdin given, stdout and stderr collected.
-    func piped(_ arguments: [String], input: String = "") throws -> (status: Int32, stdout: String, stderr: String) {
+    /// Starts the binary on three pipes and leaves them to the caller.
+    func started(_ arguments: [String]) throws -> (process: Process, stdin: Pipe, stdout: Pipe, stderr: Pipe) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.binary)
         process.arguments = arguments
         process.environment = environment
-        let stdin = Pipe()
-        let stdout = Pipe()
-        let stderr = Pipe()
+        let (stdin, stdout, stderr) = (Pipe(), Pipe(), Pipe())
         process.standardInput = stdin
         process.standardOutput = stdout
         process.standardError = stderr
         try process.run()
+        return (process, stdin, stdout, stderr)
+    }
+
+    /// Runs with pipes: stdin given, stdout and stderr collected.
+    func piped(_ arguments: [String], input: String = "") throws -> (status: Int32, stdout: String, stderr: String) {
+        let (process, stdin, stdout, stderr) = try started(arguments)
         stdin.fileHandleForWriting.write(Data(input.utf8))
         try stdin.fileHandleForWriting.close()
         let out = stdout.fileHandleForReading.readDataToEndOfFile()

@@ -51,17 +51,7 @@ struct InterruptedPrintingTests {
     @Test func ctrlCStopsPrintingToAPipeThatIsNotRead() throws {
         let baysh = try BayshProcess()
         defer { baysh.removeFolders() }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: BayshProcess.binary)
-        process.arguments = ["--workspace", try Self.workspace(in: baysh)]
-        process.environment = baysh.environment
-        let stdin = Pipe()
-        let stdout = Pipe()
-        let stderr = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        process.standardError = stderr
-        try process.run()
+        let (process, stdin, stdout, stderr) = try baysh.started(["--workspace", try Self.workspace(in: baysh)])
         defer {
             if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         }

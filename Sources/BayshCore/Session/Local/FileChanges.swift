@@ -141,13 +141,7 @@ extension FileTools {
     }
 
     private static func writeAll(_ fd: Int32, _ bytes: [UInt8], path: String) throws {
-        var done = 0
-        while done < bytes.count {
-            let count = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + done, bytes.count - done) }
-            if count < 0 && errno == EINTR { continue }
-            guard count > 0 else { throw failure(errno, path) }
-            done += count
-        }
+        if let code = bytes.withUnsafeBytes({ DescriptorWrite.all($0, to: fd) }) { throw failure(code, path) }
     }
 
     private static func quote(_ text: String) -> String {

@@ -85,17 +85,8 @@ struct LocalSessionStore: Sendable {
         if descriptor < 0 {
             failure = errno
         } else {
-            let bytes = Array(Self.text(of: record).utf8)
-            var written = 0
-            while written < bytes.count {
-                let count = bytes[written...].withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
-                if count < 0 {
-                    if errno == EINTR { continue }
-                    failure = errno
-                    break
-                }
-                written += count
-            }
+            var text = Self.text(of: record)
+            failure = text.withUTF8 { DescriptorWrite.all(UnsafeRawBufferPointer($0), to: descriptor) } ?? 0
             close(descriptor)
             if failure == 0, rename(temporary, file.path) != 0 { failure = errno }
             if failure != 0 { unlink(temporary) }

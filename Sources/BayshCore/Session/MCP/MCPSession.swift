@@ -184,11 +184,12 @@ public final class MCPSession: Session {
             return state.nextRequestNumber
         }
         // A string id: servers number their own requests to us 0, 1, 2…, and the router must not take those.
-        let id = ID.string("baysh-\(number)")
+        let idText = "baysh-\(number)"
+        let id = ID.string(idText)
         // JSONText rather than Foundation's coders: on this hot path they cost a third of the call rate. The
         // envelope is fixed text; only `params` needs encoding.
         let request = Data(
-            (#"{"jsonrpc":"2.0","id":"baysh-"# + String(number) + #"","method":"# + JSONText.quoted(method)
+            (#"{"jsonrpc":"2.0","id":"# + JSONText.quoted(idText) + #","method":"# + JSONText.quoted(method)
                 + #","params":"# + JSONText.encode(params) + "}").utf8)
         let started = ContinuousClock.now
         let answer: Value
@@ -213,7 +214,9 @@ public final class MCPSession: Session {
             throw error
         }
         guard case .object(let members) = answer else {
-            throw SessionError.protocolViolation("MCP server '\(serverName)' answered \(operation) with a JSON array")
+            throw SessionError.protocolViolation(
+                "MCP server '\(serverName)' answered \(operation) with a JSON array, not a JSON-RPC response object: "
+                    + "the server does not follow MCP; report it to the server's authors")
         }
         return (members, ContinuousClock.now - started, id)
     }

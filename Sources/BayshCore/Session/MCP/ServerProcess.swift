@@ -255,23 +255,20 @@ public final class ServerProcess: Sendable {
 /// One ``ServerProcess/waitForExit(timeout:)`` call: resumed once, by the exit or by its timer, whichever is first.
 private final class ExitWaiter: Sendable {
     private let continuation: Mutex<CheckedContinuation<Void, Never>?>
-    private let timer = Mutex<Task<Void, Never>?>(nil)
+    private let timer = Mutex<DeadlineWatch.Ticket?>(nil)
 
     init(_ continuation: CheckedContinuation<Void, Never>) {
         self.continuation = Mutex(continuation)
     }
 
     func startTimer(_ timeout: Duration) {
-        let task = Task { [self] in
-            try? await Task.sleep(for: timeout)
-            resume()
-        }
-        timer.withLock { $0 = task }
+        let ticket = DeadlineWatch.shared.arm(after: timeout) { [self] in resume() }
+        timer.withLock { $0 = ticket }
     }
 
     func resume() {
         guard let waiting = continuation.withLock({ $0.take() }) else { return }
         waiting.resume()
-        timer.withLock { $0.take() }?.cancel()
+        if let ticket = timer.withLock({ $0.take() }) { DeadlineWatch.shared.disarm(ticket) }
     }
 }

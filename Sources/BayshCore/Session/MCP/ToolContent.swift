@@ -1,25 +1,9 @@
 import Foundation
 import MCP
 
-/// Converts between MCP's wire types and the Session contract's, in both directions: ``MCPSession`` reads
-/// `Tool.Content`, ``SessionServer`` writes it.
+/// Converts between MCP's wire types and the Session contract's: ``SessionServer`` writes the SDK's `Tool` and
+/// `Tool.Content`, and ``MCPSession`` reads listed tools from their JSON.
 enum ToolContent {
-    static func item(_ content: Tool.Content) -> ContentItem {
-        switch content {
-        case .text(let text, _, _):
-            return .text(text)
-        case .image(let data, let mimeType, _, _):
-            return .image(base64: data, mimeType: mimeType)
-        case .audio(let data, let mimeType, _, _):
-            return .audio(base64: data, mimeType: mimeType)
-        case .resource(let resource, _, _):
-            return .resource(
-                uri: resource.uri, mimeType: resource.mimeType, text: resource.text, blobBase64: resource.blob)
-        case .resourceLink(let uri, let name, _, _, let mimeType, _):
-            return .resourceLink(uri: uri, name: name, mimeType: mimeType)
-        }
-    }
-
     static func content(_ item: ContentItem) -> Tool.Content {
         switch item {
         case .text(let text):
@@ -39,14 +23,6 @@ enum ToolContent {
         case .resourceLink(let uri, let name, let mimeType):
             return .resourceLink(uri: uri, name: name, mimeType: mimeType)
         }
-    }
-
-    static func toolInfo(_ tool: Tool, server: String?) -> ToolInfo {
-        var annotations = tool.annotations
-        if annotations.title == nil { annotations.title = tool.title }
-        return ToolInfo(
-            name: tool.name, description: tool.description ?? "", inputSchema: tool.inputSchema, server: server,
-            annotations: annotations)
     }
 
     /// One item of a `tools/list` answer, read from its JSON: nil without a name. An MCP tool's `title` stands in
