@@ -5,6 +5,3 @@ public protocol ReconnectableSession: Session {
     /// Drops the old connection (if any) and connects again; the tool list is fetched afresh afterwards.
     func reconnect() async throws
 }
-
-/// An MCP server connection (a child process or an HTTP stream) can be made again.
-extension MCPSession: ReconnectableSession {}

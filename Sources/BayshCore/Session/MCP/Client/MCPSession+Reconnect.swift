@@ -1,0 +1,2 @@
+/// An MCP server connection (a child process or an HTTP stream) can be made again.
+extension MCPSession: ReconnectableSession {}
