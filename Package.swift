@@ -42,7 +42,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             // The release baysh carries the Swift runtime and Foundation instead of loading 56 shared libraries,
-            // the largest part of its start-up (README, Performance). The objects were compiled against the shared
+            // the largest part of its start-up (docs/performance.md). The objects were compiled against the shared
             // modules, so the static libraries those would have named are listed here; libcurl is not among them
             // (CCurlOnDemand).
             linkerSettings: [.unsafeFlags([
