@@ -6,9 +6,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "baysh", targets: ["baysh"]),
-        .executable(name: "baysh-bench", targets: ["baysh-bench"]),
         .library(name: "BayshCore", targets: ["BayshCore"]),
-        .executable(name: "agentbay-fake", targets: ["agentbay-fake"]),
     ],
     dependencies: [
         .package(url: "https://github.com/modelcontextprotocol/swift-sdk.git", exact: "0.12.1"),
@@ -28,16 +26,18 @@ let package = Package(
         .target(
             name: "BayshCore",
             dependencies: [
-                "CLibedit",
                 "CBayshLinux",
                 .product(name: "MCP", package: "swift-sdk"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The terminal line editor over libedit, kept apart so the core builds and tests without libedit.
+        .target(name: "BayshLineEditor", dependencies: ["BayshCore", "CLibedit"]),
         .executableTarget(
             name: "baysh",
             dependencies: [
                 "BayshCore",
+                "BayshLineEditor",
                 "CCurlOnDemand",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -54,7 +54,7 @@ let package = Package(
         .target(name: "CCurlOnDemand", cSettings: [.define("BAYSH_CURL_ON_DEMAND", .when(configuration: .release))]),
         .executableTarget(
             name: "baysh-bench",
-            dependencies: ["BayshCore", "AgentBayFake", .product(name: "MCP", package: "swift-sdk")]
+            dependencies: ["BayshCore", "AgentBayFake", "BayshTestSupport", .product(name: "MCP", package: "swift-sdk")]
         ),
         // A fake AgentBay API over loopback HTTP, for tests, the benchmark and end-to-end runs of baysh.
         .target(
@@ -82,16 +82,30 @@ let package = Package(
             name: "baysh-test-server",
             dependencies: ["BayshCore", .product(name: "MCP", package: "swift-sdk")]
         ),
+        // What the test targets and the benchmark share: one pseudo-terminal, running the baysh binary, the fixture
+        // servers (Python MCP scripts in BayshCoreTests/MCP/Fixtures, baysh-test-server), secret scans.
+        .target(name: "BayshTestSupport", dependencies: ["BayshCore"], path: "Tests/BayshTestSupport"),
         .testTarget(
             name: "BayshCoreTests",
             dependencies: [
                 "BayshCore",
+                "BayshTestSupport",
                 "AgentBayFake",
                 "BayshFuzzing",
                 .product(name: "MCP", package: "swift-sdk"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             exclude: ["MCP/Fixtures"]
+        ),
+        // The suites that run the baysh executable; ./dev test runs them again against the release build.
+        .testTarget(
+            name: "BayshBinaryTests",
+            dependencies: [
+                "BayshCore",
+                "BayshTestSupport",
+                "AgentBayFake",
+                .product(name: "MCP", package: "swift-sdk"),
+            ]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -14,8 +14,8 @@ struct Baysh: AsyncParsableCommand {
             the others'.
             """,
         version: BayshVersion.current,
-        subcommands: [ShellCommand.self, ServeCommand.self, SessionsCommand.self],
-        defaultSubcommand: ShellCommand.self
+        subcommands: [ShellSubcommand.self, ServeCommand.self, SessionsCommand.self],
+        defaultSubcommand: ShellSubcommand.self
     )
 }
 
@@ -27,7 +27,7 @@ enum BayshMain {
         // `baysh --help` is where people look for the shell's flags, so it shows them, then the other subcommands.
         let arguments = Array(CommandLine.arguments.dropFirst())
         if arguments == ["--help"] || arguments == ["-h"] || arguments == ["help"] {
-            let shellHelp = ShellCommand.helpMessage(columns: nil)
+            let shellHelp = ShellSubcommand.helpMessage(columns: nil)
                 .replacingOccurrences(of: "USAGE: shell ", with: "USAGE: baysh [shell] ")
                 .replacingOccurrences(of: "OVERVIEW: Open a session and run the shell (the default).",
                     with: "OVERVIEW: " + Baysh.configuration.abstract)
@@ -43,7 +43,7 @@ enum BayshMain {
         }
         do {
             if let commands = quickShellLines(arguments) {
-                try await ShellCommand.launch(
+                try await ShellSubcommand.launch(
                     request: SessionOptions.request(workspace: nil, sessionId: nil, labels: []), commands: commands,
                     options: ShellFlags.defaultOptions, replay: nil, transcript: TranscriptRequest())
                 return

@@ -26,10 +26,11 @@ public enum TranscriptLauncher {
     }
 
     /// Runs the shell over `session` as `request` asks and gives the exit status. With a replay, `transcript` is
-    /// what ``load(_:)`` read; `commands` are the `-c` lines otherwise.
+    /// what ``load(_:)`` read; `commands` are the `-c` lines otherwise, and `terminalEditor` reads lines on a
+    /// terminal (``ShellLauncher/TerminalEditor``).
     public static func run(
         session: any Session, commands: [String], options: Shell.Options, request: TranscriptRequest,
-        transcript: Transcript? = nil
+        transcript: Transcript? = nil, terminalEditor: ShellLauncher.TerminalEditor = { _ in nil }
     ) async -> Int32 {
         let writer = makeWriter(json: transcript != nil && request.replayOptions.json)
         let recorder = TranscriptRecorder(session: session) { message in
@@ -63,7 +64,8 @@ public enum TranscriptLauncher {
                 return summary?.status ?? 1
             }
         } else {
-            status = await ShellLauncher.run(session: session, commands: commands, options: options, setUp: setUp)
+            status = await ShellLauncher.run(
+                session: session, commands: commands, options: options, terminalEditor: terminalEditor, setUp: setUp)
         }
         return recordingFailed ? max(status, 1) : status
     }

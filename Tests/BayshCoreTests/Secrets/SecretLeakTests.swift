@@ -1,4 +1,5 @@
 import AgentBayFake
+import BayshTestSupport
 import Foundation
 import Logging
 import MCP
@@ -15,16 +16,9 @@ import Testing
 /// the `baysh` binary cannot open those backends yet, so ``BayshSecretEndToEndTests`` covers the binary itself.
 @Suite("secrets never leave baysh", .serialized)
 struct SecretLeakTests {
-    /// The characters a secret's random part is made of; `/`, `+` and `=` so escaped and percent-encoded copies
-    /// (JSON writes `/` as `\/`, forms write `+` as `%2B`) are looked for too.
-    static func randomPart(_ count: Int, symbols: Bool = false) -> String {
-        let alphabet = Array("ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz23456789" + (symbols ? "/+=" : ""))
-        return String((0..<count).map { _ in alphabet.randomElement()! })
-    }
-
     @Test("AgentBay: API key, VPC token and LinkUrl token", arguments: ["vpc", "link"])
     func agentBaySession(route: String) async throws {
-        let key = "akm-" + Self.randomPart(32)
+        let key = "akm-" + SecretScan.randomPart(32)
         let fake = AgentBayFake(
             apiKey: key, options: FakeOptions(offerLinkRoute: route == "link", vpcSessions: route == "vpc"))
         try fake.start()
@@ -64,8 +58,8 @@ struct SecretLeakTests {
 
     @Test("MCP over HTTP: a bearer header and --bearer-env, with a server that echoes the header back")
     func mcpHTTPSession() async throws {
-        let headerToken = "mcph_" + Self.randomPart(28, symbols: true)
-        let envToken = "mcpe_" + Self.randomPart(28, symbols: true)
+        let headerToken = "mcph_" + SecretScan.randomPart(28, symbols: true)
+        let envToken = "mcpe_" + SecretScan.randomPart(28, symbols: true)
         try await withLoopbackServer(script: MCPFixtures.pythonServerScript, arguments: ["http"]) { url in
             for (name, token, target) in [
                 ("header", headerToken, MCPTarget.http(url: url, headers: ["Authorization": "Bearer \(headerToken)"])),
@@ -92,8 +86,8 @@ struct SecretLeakTests {
 
     @Test("MCP over HTTP: a server error that quotes the Authorization header")
     func mcpServerErrorEchoingTheHeader() async throws {
-        let headerToken = "mcph_" + Self.randomPart(28, symbols: true)
-        let bearerToken = "mcpb_" + Self.randomPart(28, symbols: true)
+        let headerToken = "mcph_" + SecretScan.randomPart(28, symbols: true)
+        let bearerToken = "mcpb_" + SecretScan.randomPart(28, symbols: true)
         try await withLoopbackServer(script: MCPFixtures.misbehavingHTTPScript, path: "/error") { url in
             var printed: [String] = []
             for target in [

@@ -1,4 +1,5 @@
 import AgentBayFake
+import BayshTestSupport
 import Foundation
 import Testing
 
@@ -21,7 +22,7 @@ struct BayshSecretEndToEndTests {
     ]
 
     static func process(agentBay fake: AgentBayFake? = nil) throws -> (BayshProcess, key: String) {
-        let key = fake?.apiKey ?? "akm-" + SecretLeakTests.randomPart(32)
+        let key = fake?.apiKey ?? "akm-" + SecretScan.randomPart(32)
         var baysh = try BayshProcess()
         baysh.extraEnvironment = ["AGENTBAY_API_KEY": key]
         if let fake { baysh.extraEnvironment["AGENTBAY_ENDPOINT"] = fake.endpoint }
@@ -41,7 +42,7 @@ struct BayshSecretEndToEndTests {
 
     /// A started fake with a fresh random key whose sessions are VPC sessions (each with a token).
     static func startVPCFake() throws -> AgentBayFake {
-        let fake = AgentBayFake(apiKey: "akm-" + SecretLeakTests.randomPart(32), options: FakeOptions(vpcSessions: true))
+        let fake = AgentBayFake(apiKey: "akm-" + SecretScan.randomPart(32), options: FakeOptions(vpcSessions: true))
         try fake.start()
         return fake
     }
@@ -133,8 +134,8 @@ struct BayshSecretEndToEndTests {
     }
 
     @Test func mcpOverHTTPWithAHeaderAndABearerVariablePiped() async throws {
-        let headerToken = "mcph_" + SecretLeakTests.randomPart(28, symbols: true)
-        let envToken = "mcpe_" + SecretLeakTests.randomPart(28, symbols: true)
+        let headerToken = "mcph_" + SecretScan.randomPart(28, symbols: true)
+        let envToken = "mcpe_" + SecretScan.randomPart(28, symbols: true)
         try await withLoopbackServer(script: MCPFixtures.pythonServerScript, arguments: ["http"]) { url in
             for arguments in [
                 ["--header", "Authorization: Bearer \(headerToken)"], ["--bearer-env", "MCP_TOKEN"],

@@ -1,21 +1,22 @@
 import Foundation
-import Testing
 
 /// Looks for secrets in text: the whole value, and every 8-character piece of its random part (what follows a
 /// short prefix such as `akm-`), so a secret cut, wrapped or partly masked is caught as well as a whole one.
-struct SecretScan {
+public struct SecretScan {
     /// What to look for, by a name used in failure messages.
-    let secrets: [String: String]
+    public let secrets: [String: String]
+
+    public init(secrets: [String: String]) { self.secrets = secrets }
 
     /// Every place `text` (named `place`) shows a secret, as `"place: name"` lines.
-    func leaks(in text: String, place: String) -> [String] {
+    public func leaks(in text: String, place: String) -> [String] {
         secrets.sorted { $0.key < $1.key }.compactMap { name, secret in
             Self.pieces(of: secret).contains { text.contains($0) } ? "\(place): \(name)" : nil
         }
     }
 
     /// Every regular file under `folder`, recursively, scanned as UTF-8 (invalid bytes replaced).
-    func leaks(underFolder folder: URL) -> [String] {
+    public func leaks(underFolder folder: URL) -> [String] {
         guard let walker = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: nil) else { return [] }
         var found: [String] = []
         for case let url as URL in walker {
@@ -27,7 +28,7 @@ struct SecretScan {
 
     /// The secret itself and each 8-character window of the part after a prefix of up to five characters ending
     /// in `-` or `_`.
-    static func pieces(of secret: String) -> [String] {
+    public static func pieces(of secret: String) -> [String] {
         var random = Substring(secret)
         if let cut = secret.firstIndex(where: { $0 == "-" || $0 == "_" }),
             secret.distance(from: secret.startIndex, to: cut) <= 5
@@ -40,7 +41,7 @@ struct SecretScan {
     }
 
     /// Files below `folder` (relative paths), to show that the scan had something to look at.
-    static func files(under folder: URL) -> [String] {
+    public static func files(under folder: URL) -> [String] {
         guard let walker = FileManager.default.enumerator(atPath: folder.path) else { return [] }
         return walker.compactMap { $0 as? String }.filter { path in
             var isFolder: ObjCBool = false
@@ -48,14 +49,11 @@ struct SecretScan {
                 && !isFolder.boolValue
         }.sorted()
     }
-}
 
-@Suite struct SecretScanTests {
-    @Test func piecesCoverEveryWindowOfTheRandomPart() {
-        let pieces = SecretScan.pieces(of: "akm-0123456789")
-        #expect(pieces == ["akm-0123456789", "01234567", "12345678", "23456789"])
-        let scan = SecretScan(secrets: ["key": "akm-0123456789"])
-        #expect(scan.leaks(in: "tail 3456789 only", place: "x").isEmpty)
-        #expect(scan.leaks(in: "cut: 12345678…", place: "x") == ["x: key"])
+    /// A random secret body of `count` characters; with `symbols` it holds `/`, `+` and `=` too, so escaped and
+    /// percent-encoded copies (JSON writes `/` as `\/`, forms write `+` as `%2B`) are looked for as well.
+    public static func randomPart(_ count: Int, symbols: Bool = false) -> String {
+        let alphabet = Array("ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz23456789" + (symbols ? "/+=" : ""))
+        return String((0..<count).map { _ in alphabet.randomElement()! })
     }
 }

@@ -1,9 +1,10 @@
 import ArgumentParser
 import BayshCore
+import BayshLineEditor
 import Foundation
 
 /// `baysh [flags]`: opens a session on the chosen backend and reads lines from the terminal, stdin or `-c`.
-struct ShellCommand: AsyncParsableCommand {
+struct ShellSubcommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "shell",
         abstract: "Open a session and run the shell (the default).",
@@ -80,7 +81,8 @@ struct ShellCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
         let status = await TranscriptLauncher.run(
-            session: opened, commands: commands, options: options, request: transcript, transcript: replayed)
+            session: opened, commands: commands, options: options, request: transcript, transcript: replayed,
+            terminalEditor: { LibeditLineEditor(historySize: $0) })
         throw ExitCode(status)
     }
 }

@@ -1,31 +1,29 @@
 import Foundation
-import Testing
 
 /// What the transcript tests add to the end-to-end runner: runs in the test's own folder with a time limit, stdout
 /// and stderr collected in files (a big output cannot block the child on a pipe), and a started process a test can
 /// kill.
 extension BayshProcess {
     /// What one run gave.
-    struct Outcome {
-        var status: Int32
-        var stdout: String
-        var stderr: String
+    public struct Outcome {
+        public var status: Int32
+        public var stdout: String
+        public var stderr: String
     }
 
-    struct Failure: Error, CustomStringConvertible {
-        var description: String
+    public struct Failure: Error, CustomStringConvertible {
+        public var description: String
     }
 
-    static let packageRoot = URL(fileURLWithPath: #filePath)
+    public static let packageRoot = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
 
     /// `name` inside the test's folder.
-    func path(_ name: String) -> String { root.appendingPathComponent(name).path }
+    public func path(_ name: String) -> String { root.appendingPathComponent(name).path }
 
     /// Starts baysh with `arguments` in the test's folder; stdin is the returned pipe, stdout and stderr go to
     /// `NAME.out` and `NAME.err` there.
-    func start(_ arguments: [String], output name: String = "run") throws -> (Process, Pipe) {
+    public func start(_ arguments: [String], output name: String = "run") throws -> (Process, Pipe) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.binary)
         process.arguments = arguments
@@ -43,7 +41,7 @@ extension BayshProcess {
     }
 
     /// Runs baysh to the end with `input` on stdin; a run past `timeout` is killed and reported.
-    func run(_ arguments: [String], input: String = "", timeout: Duration = .seconds(60)) async throws -> Outcome {
+    public func run(_ arguments: [String], input: String = "", timeout: Duration = .seconds(60)) async throws -> Outcome {
         let (process, stdin) = try start(arguments)
         stdin.fileHandleForWriting.write(Data(input.utf8))
         try stdin.fileHandleForWriting.close()
@@ -54,13 +52,13 @@ extension BayshProcess {
     }
 
     /// Waits for `process` to end; kills it and throws when `timeout` passes first.
-    static func wait(for process: Process, timeout: Duration) async throws {
+    public static func wait(for process: Process, timeout: Duration) async throws {
         try await waitUntil(timeout: timeout, "baysh ended") { !process.isRunning }
         process.waitUntilExit()
     }
 
     /// Polls `condition` every 20 ms until it holds; throws after `timeout`.
-    static func waitUntil(timeout: Duration = .seconds(30), _ what: String, _ condition: () -> Bool) async throws {
+    public static func waitUntil(timeout: Duration = .seconds(30), _ what: String, _ condition: () -> Bool) async throws {
         let deadline = ContinuousClock.now + timeout
         while !condition() {
             if ContinuousClock.now > deadline { throw Failure(description: "timed out waiting until \(what)") }

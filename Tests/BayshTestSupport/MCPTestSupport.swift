@@ -1,7 +1,5 @@
+import BayshCore
 import Foundation
-import Testing
-
-@testable import BayshCore
 
 /// Finds what the MCP tests run: the `baysh-test-server` executable, the Python interpreter of the test venv, and
 /// the fixture scripts.
@@ -9,12 +7,11 @@ import Testing
 /// `swift test` builds every executable of the package next to the test bundle, so the server is looked for in the
 /// directory of the running test binary first (`.build/<triple>/debug/`), then in `<package>/.build/debug/`
 /// found from this file's path.
-enum MCPFixtures {
-    static let packageRoot = URL(fileURLWithPath: #filePath)
+public enum MCPFixtures {
+    public static let packageRoot = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
 
-    static func executable(_ name: String) throws -> String {
+    public static func executable(_ name: String) throws -> String {
         var candidates: [URL] = []
         let runner = URL(fileURLWithPath: ProcessInfo.processInfo.arguments[0]).resolvingSymlinksInPath()
         var directory = runner.deletingLastPathComponent()
@@ -31,12 +28,12 @@ enum MCPFixtures {
             message: "\(name) was not found next to the test binary or in .build/debug; run `swift build` first")
     }
 
-    static var testServer: String {
+    public static var testServer: String {
         get throws { try executable("baysh-test-server") }
     }
 
     /// The venv Python with the `mcp` package. Missing is a failure, not a skip: the tests would prove nothing.
-    static var python: String {
+    public static var python: String {
         get throws {
             let path =
                 ProcessInfo.processInfo.environment["BAYSH_TEST_PYTHON"]
@@ -49,26 +46,26 @@ enum MCPFixtures {
         }
     }
 
-    static var pythonServerScript: String {
+    public static var pythonServerScript: String {
         packageRoot.appendingPathComponent("Tests/BayshCoreTests/MCP/Fixtures/python_server.py").path
     }
 
-    static var misbehavingHTTPScript: String {
+    public static var misbehavingHTTPScript: String {
         packageRoot.appendingPathComponent("Tests/BayshCoreTests/MCP/Fixtures/misbehaving_http.py").path
     }
 
-    struct FixtureMissing: Error, CustomStringConvertible {
-        var message: String
-        var description: String { message }
+    public struct FixtureMissing: Error, CustomStringConvertible {
+        public var message: String
+        public var description: String { message }
     }
 }
 
 /// A temporary directory for one test, removed at the end.
-final class TemporaryDirectory {
-    let url: URL
-    var path: String { url.path }
+public final class TemporaryDirectory {
+    public let url: URL
+    public var path: String { url.path }
 
-    init() throws {
+    public init() throws {
         url = FileManager.default.temporaryDirectory.appendingPathComponent("baysh-mcp-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     }
@@ -79,7 +76,7 @@ final class TemporaryDirectory {
 /// Runs a Python HTTP server on 127.0.0.1 for the duration of `body`: started (through ``ServerProcess``, whose
 /// children get a clean signal mask, unlike Foundation's `Process` started from a dispatch thread) with a free
 /// port that it prints first (`PORT 41234`), and killed with its process group afterwards.
-func withLoopbackServer(
+public func withLoopbackServer(
     script: String, arguments: [String] = [], path: String = "/mcp", _ body: (URL) async throws -> Void
 ) async throws {
     let process = try ServerProcess.start(command: [try MCPFixtures.python, script] + arguments)
@@ -112,7 +109,7 @@ func withLoopbackServer(
 }
 
 /// Runs `body` with a session on `target`, closing it (and so stopping its server) whatever happens.
-func withMCPSession(
+public func withMCPSession(
     _ target: MCPTarget, name: String? = nil, timeout: Duration = .seconds(30),
     readTimeout: Duration = MCPSession.defaultReadTimeout,
     _ body: (MCPSession) async throws -> Void

@@ -1,3 +1,4 @@
+import BayshCore
 import CLibedit
 import Foundation
 

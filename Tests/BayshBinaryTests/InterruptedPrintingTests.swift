@@ -1,4 +1,5 @@
 import BayshCore
+import BayshTestSupport
 import Foundation
 import Testing
 

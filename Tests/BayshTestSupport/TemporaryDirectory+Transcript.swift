@@ -1,0 +1,6 @@
+import Foundation
+
+extension TemporaryDirectory {
+    /// `name` inside the folder.
+    public func path(_ name: String) -> String { url.appendingPathComponent(name).path }
+}
