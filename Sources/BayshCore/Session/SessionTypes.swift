@@ -21,12 +21,26 @@ public struct SessionDescriptor: Sendable, Equatable {
     public var target: String
     /// Image id (AgentBay, and `linux_latest` for local) or nil.
     public var imageId: String?
+    /// The server the session talks to (an MCP server's name), written to a transcript's header; nil when the
+    /// backend is not a server of its own.
+    public var serverName: String?
+    /// The file the server's stderr is logged to (a stdio MCP server started with its stderr in a file), for
+    /// `:session`.
+    public var serverLog: String?
+    /// Whether `baysh --session-id ID` attaches to this session again once baysh lets go of it.
+    public var reattachable: Bool
 
-    public init(backend: BackendKind, label: String, target: String, imageId: String? = nil) {
+    public init(
+        backend: BackendKind, label: String, target: String, imageId: String? = nil, serverName: String? = nil,
+        serverLog: String? = nil, reattachable: Bool = true
+    ) {
         self.backend = backend
         self.label = label
         self.target = target
         self.imageId = imageId
+        self.serverName = serverName
+        self.serverLog = serverLog
+        self.reattachable = reattachable
     }
 
     /// `local:3f2a`, as the prompt shows it.

@@ -25,9 +25,7 @@ extension MetaCommand {
             rows.append(["ownership:", "attached, left running on exit"])
         }
         rows.append(["api key:", session.maskedAPIKey ?? "none"])
-        if let server = session as? MCPSession, case .stdio(_, _, _, .file(let log)) = server.target {
-            rows.append(["server log:", log])
-        }
+        if let log = descriptor.serverLog { rows.append(["server log:", log]) }
         if let vpc = session.vpc {
             var facts = [vpc.isEnabled ? "enabled" : "not enabled"]
             if let ip = vpc.networkInterfaceIP { facts.append("ip \(ip)") }

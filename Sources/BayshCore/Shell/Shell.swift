@@ -476,7 +476,7 @@ public final class Shell {
         } else {
             await session.close()
             if session.ownership == .created, editor.isInteractive {
-                let attach = session.descriptor.backend == .mcp ? "" : "; attach again with: baysh --session-id \(id)"
+                let attach = session.descriptor.reattachable ? "; attach again with: baysh --session-id \(id)" : ""
                 output.errorLine("kept session \(id)" + attach, style: .dim)
             }
         }

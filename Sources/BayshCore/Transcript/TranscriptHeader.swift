@@ -31,7 +31,7 @@ public struct TranscriptHeader: Sendable, Equatable {
     public init(recording descriptor: SessionDescriptor, at date: Date = Date(), event: String = "recorded") {
         var fields = [Field("backend", descriptor.backend.rawValue)]
         if let image = descriptor.imageId { fields.append(Field("image", image)) }
-        if descriptor.backend == .mcp { fields.append(Field("server", descriptor.label)) }
+        if let server = descriptor.serverName { fields.append(Field("server", server)) }
         fields.append(Field("session", descriptor.promptName))
         fields.append(Field("baysh", BayshVersion.current))
         fields.append(Field(event, date.formatted(.iso8601)))

@@ -76,8 +76,12 @@ public final class MCPSession: Session {
         } else {
             self.ownership = .attached
         }
+        var serverLog: String?
+        if case .stdio(_, _, _, .file(let log)) = target { serverLog = log }
+        // A server baysh started ends with it, and a remote one is reached by its URL: no session id reattaches.
         self.descriptor = SessionDescriptor(
-            backend: .mcp, label: serverName, target: "mcp-" + Self.targetSlug(serverName))
+            backend: .mcp, label: serverName, target: "mcp-" + Self.targetSlug(serverName), serverName: serverName,
+            serverLog: serverLog, reattachable: false)
         self.state = Mutex(State(connection: connection))
     }
 
