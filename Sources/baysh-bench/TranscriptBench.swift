@@ -52,7 +52,7 @@ enum TranscriptBench: BenchSection {
     /// end); gives the command count and the seconds it took.
     static func record(lines: Int, to path: String, session: any Session) async throws -> (Int, Double) {
         let shell = quietShell(session)
-        let recorder = TranscriptRecorder(session: session) { print($0) }
+        let recorder = TranscriptRecorder { print($0) }
         try recorder.start(path: path, header: TranscriptHeader(recording: session.descriptor))
         shell.observer = recorder
         let header = TranscriptHeader(recording: session.descriptor).text.split(separator: "\n").count

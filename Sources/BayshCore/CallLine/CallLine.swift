@@ -24,7 +24,12 @@ public struct CallLine: Sendable, Equatable {
     /// Throws every quoting problem at once: unterminated quotes, invalid escapes, a JSON object that is not the
     /// only argument, keys nested too deeply, or an empty line.
     public static func parse(_ text: String) throws(CallLineError) -> CallLine {
-        let line = CallLineTokenizer.tokenize(text)
+        try parse(CallLineTokenizer.tokenize(text))
+    }
+
+    /// ``parse(_:)-(String)`` on a line already tokenized: the shell tokenizes a typed line once, for the
+    /// continuation check and for this.
+    public static func parse(_ line: TokenizedLine) throws(CallLineError) -> CallLine {
         var diagnostics = line.diagnostics
         guard let toolToken = line.tokens.first, !toolToken.text.isEmpty else {
             diagnostics.append(CallLineDiagnostic(
@@ -59,8 +64,12 @@ public struct CallLine: Sendable, Equatable {
     /// Whether the shell should read another line and join it with "\n": a quote or a JSON `{`/`[` is still
     /// open, or the line ends in a backslash.
     public static func needsContinuation(_ text: String) -> Bool {
-        let line = CallLineTokenizer.tokenize(text)
-        return line.openQuote != nil || line.openBrackets > 0 || line.endsWithBackslash
+        needsContinuation(CallLineTokenizer.tokenize(text))
+    }
+
+    /// ``needsContinuation(_:)-(String)`` on a line already tokenized.
+    public static func needsContinuation(_ line: TokenizedLine) -> Bool {
+        line.openQuote != nil || line.openBrackets > 0 || line.endsWithBackslash
     }
 
     /// Decides the form of one argument token from its unquoted `=` and the markers before it.

@@ -33,7 +33,7 @@ public enum TranscriptLauncher {
         transcript: Transcript? = nil, terminalEditor: ShellLauncher.TerminalEditor = { _ in nil }
     ) async -> Int32 {
         let writer = makeWriter(json: transcript != nil && request.replayOptions.json)
-        let recorder = TranscriptRecorder(session: session) { message in
+        let recorder = TranscriptRecorder { message in
             writer.write(RenderedOutput(chunks: [.init(stream: .standardError, text: message + "\n", style: .warning)]))
         }
         let transcriptCommands = TranscriptCommands(recorder: recorder)

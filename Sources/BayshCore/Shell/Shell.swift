@@ -3,7 +3,7 @@ import Foundation
 import MCP
 import Synchronization
 
-/// The interactive shell over one ``Session``. Every line goes through the same pipeline:
+/// The interactive shell over one ``Session``. Every line goes through the same pipeline (CallPipeline.swift):
 ///
 /// ```
 /// read line ─▶ CallLine.parse ─▶ ArgumentResolver (the tool's schema) ─▶ confirm if destructive
@@ -65,10 +65,10 @@ public final class Shell {
     private var quitRequested = false
     /// Set by `:delete`: the session is gone, so exiting neither deletes nor closes it again.
     private var sessionEnded = false
-    private var anyFailed = false
+    var anyFailed = false
     /// Destructive tools the user answered `a` (always) for: asking before every `shell` call would make the
     /// local session, whose shell tool is destructive, tiresome to explore.
-    private var confirmedTools: Set<String> = []
+    var confirmedTools: Set<String> = []
 
     public init(
         session: any Session, editor: any LineEditor, writer: TerminalWriter = .standard(),
@@ -112,10 +112,11 @@ public final class Shell {
         }
         configureEditor()
         if editor.isInteractive { writer.write(banner()) }
-        while !quitRequested, let line = await readEntry() {
+        while !quitRequested, let entry = await readEntry() {
+            let line = entry.text
             guard !line.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { continue }
             if editor.isInteractive, history.record(line) { editor.addHistory(line) }
-            await execute(line)
+            await execute(entry)
         }
         await finish()
         return editor.isInteractive || !anyFailed ? 0 : 1
@@ -144,28 +145,6 @@ public final class Shell {
         return anyFailed ? max(status, 1) : status
     }
 
-    /// One entry: a line, plus continuation lines while a quote or bracket is open. Nil at end of input; "" when
-    /// Ctrl-C abandoned it.
-    private func readEntry() async -> String? {
-        var text: String
-        switch await read(prompt: prompt) {
-        case .endOfInput:
-            if editor.isInteractive { TerminalText.write("\n", to: STDOUT_FILENO) }
-            return nil
-        case .interrupted: return ""
-        case .line(let line): text = line
-        }
-        while CallLine.needsContinuation(text) {
-            switch await read(prompt: continuationPrompt) {
-            case .line(let more): text += "\n" + more
-            case .interrupted: return ""
-            // The parser then reports the quote left open.
-            case .endOfInput: return text
-            }
-        }
-        return text
-    }
-
     /// `baysh local:3f2a> `.
     var prompt: String { "baysh \(session.descriptor.promptName)> " }
 
@@ -182,144 +161,9 @@ public final class Shell {
         }
     }
 
-    // MARK: - One line
-
-    /// Runs one line (a call or a meta command), prints its output, tells the observer, and gives the outcome.
-    @discardableResult
-    public func execute(_ line: String) async -> CommandOutcome {
-        let started = ContinuousClock.now
-        await awaitBackgroundTools()
-        let text = line.drop(while: \.isWhitespace)
-        let outcome: CommandOutcome
-        let kind: ShellRecord.Kind
-        var error: String?
-        if text.hasPrefix(":") {
-            (outcome, kind) = await runMeta(text.dropFirst())
-        } else {
-            (outcome, kind, error) = await runCall(line)
-        }
-        let printed = await printOutput(outcome.output)
-        var failed = outcome.failed
-        if printed.interrupted {
-            // A script must not take a cut output for the whole of it.
-            failed = true
-            writer.write(interruptionNote(printed, savedFiles: outcome.savedFiles))
-        }
-        if failed { anyFailed = true }
-        // The record holds the command's whole output, as if it had been printed to the end: a transcript
-        // replays the command, and Ctrl-C stopped only the printing of its output, not the command.
-        await observer?.shellDidRun(ShellRecord(
-            line: line, kind: kind, output: outcome.output, failed: failed, error: error,
-            elapsed: ContinuousClock.now - started))
-        return CommandOutcome(output: outcome.output, failed: failed, savedFiles: outcome.savedFiles)
-    }
-
-    /// Prints a command's output so that Ctrl-C stops it at once, even while a slow terminal or a pipe nobody
-    /// reads holds up the writing.
-    private func printOutput(_ output: RenderedOutput) async -> TerminalWriter.PrintedAmount {
-        let interrupt = OutputInterrupt()
-        let writer = self.writer
-        return await interrupts.whileHandling({ interrupt.raise() }) {
-            writer.write(output, stoppingAt: interrupt)
-        }
-    }
-
-    /// `output interrupted after 1.2 MB of 100.0 MB; the full result is in …`, on a line of its own.
-    private func interruptionNote(_ printed: TerminalWriter.PrintedAmount, savedFiles: [String]) -> RenderedOutput {
-        var note = "output interrupted after \(TruncationLimits.size(printed.written)) of "
-            + "\(TruncationLimits.size(printed.total))"
-        if !savedFiles.isEmpty {
-            note += "; the full result is in \(savedFiles.joined(separator: ", "))"
-        }
-        // The cut output rarely ends a line, and stdout and stderr share the terminal.
-        let opening = printed.written > 0 && TerminalText.isTerminal(STDOUT_FILENO) ? "\n" : ""
-        var output = RenderedOutput()
-        output.errorLine(opening + note, style: .warning)
-        return output
-    }
-
-    /// The pipeline for a call line. The third value is the error of a call that got no result.
-    private func runCall(_ line: String) async -> (CommandOutcome, ShellRecord.Kind, String?) {
-        // 1. Parse the line and type its arguments by the tool's schema.
-        let call: ResolvedCall
-        do {
-            call = try resolve(line)
-        } catch {
-            return (CommandOutcome(output: DiagnosticText.render(error.diagnostics, line: line), failed: true),
-                .refused, nil)
-        }
-        var output = DiagnosticText.render(call.warnings, line: line, asWarnings: true)
-
-        // 2. Ask before a destructive tool, when someone is there to answer.
-        if let tool = tools.tool(named: call.tool), tool.needsConfirmation, editor.isInteractive,
-            !settings.assumeYes, !confirmedTools.contains(tool.name)
-        {
-            guard await confirm(tool) else {
-                output.errorLine("not called", style: .dim)
-                return (CommandOutcome(output: output), .refused, nil)
-            }
-        }
-
-        // 3. Call it: Ctrl-C cancels, a spinner shows after half a second.
-        let options = settings.callOptions
-        let outcome = await request(label: call.tool) { session in
-            try await session.callTool(name: call.tool, arguments: call.arguments, options: options)
-        }
-
-        // 4. Render the result.
-        switch outcome {
-        case .failure(let failure):
-            output.errorLine(failure.message)
-            let kind = ShellRecord.Kind.call(tool: call.tool, arguments: call.arguments, result: nil)
-            return (CommandOutcome(output: output, failed: true), kind, failure.message)
-        case .success(let (result, elapsed)):
-            let renderer = ResultRenderer(
-                format: settings.format,
-                truncation: TerminalText.isTerminal(STDOUT_FILENO) ? TruncationLimits() : nil,
-                outputFolder: outputFolder)
-            let rendered = renderer.render(result, tool: call.tool)
-            output.append(rendered.output)
-            if settings.showTiming {
-                output.errorLine("took \((result.elapsed > .zero ? result.elapsed : elapsed).shortText)", style: .dim)
-            }
-            let kind = ShellRecord.Kind.call(tool: call.tool, arguments: call.arguments, result: result)
-            return (
-                CommandOutcome(output: output, failed: rendered.failed, savedFiles: rendered.savedFiles), kind, nil
-            )
-        }
-    }
-
-    /// The arguments `line` would send: parsed, typed by the tool's schema and validated. Unknown tools get a
-    /// did-you-mean; when the tool list could not be fetched, values are typed by their look alone.
-    public func resolve(_ line: String) throws(CallLineError) -> ResolvedCall {
-        let call = try CallLine.parse(line)
-        guard toolsKnown else { return try ArgumentResolver(schema: nil).resolve(call) }
-        guard let tool = tools.tool(named: call.tool) else {
-            throw CallLineError(diagnostics: [
-                CallLineDiagnostic.unknownTool(call.tool, column: call.toolColumn, tools: tools.names)
-            ])
-        }
-        return try ArgumentResolver(schema: tool.inputSchema).resolve(call)
-    }
-
-    private func confirm(_ tool: ToolInfo) async -> Bool {
-        let question =
-            "\(tool.name) is marked destructive: it may change or delete things. Call it? [y/N/a=always] "
-        guard case .line(let answer) = await read(prompt: question) else { return false }
-        switch answer.trimmingCharacters(in: .whitespaces).lowercased() {
-        case "y", "yes":
-            return true
-        case "a", "always":
-            confirmedTools.insert(tool.name)
-            return true
-        default:
-            return false
-        }
-    }
-
     // MARK: - Meta commands
 
-    private func runMeta(_ text: Substring) async -> (CommandOutcome, ShellRecord.Kind) {
+    func runMeta(_ text: Substring) async -> (CommandOutcome, ShellRecord.Kind) {
         let name = String(text.prefix { !$0.isWhitespace })
         let rest = String(text.dropFirst(name.count).drop(while: \.isWhitespace))
         guard let command = metaCommands.first(where: { $0.name == name || $0.aliases.contains(name) }) else {
@@ -395,7 +239,7 @@ public final class Shell {
     }
 
     /// Takes in the list ``loadToolsInBackground()`` fetched, waiting for it (Ctrl-C stops waiting) if needed.
-    private func awaitBackgroundTools() async {
+    func awaitBackgroundTools() async {
         guard let loading = toolsLoading else { return }
         toolsLoading = nil
         adopt(await request(label: "list tools") { _ in try await loading.value })

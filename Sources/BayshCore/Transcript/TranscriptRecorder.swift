@@ -4,9 +4,10 @@ import Synchronization
 /// `:record FILE` / `:record off`.
 ///
 /// Each line and exactly what the shell printed for it become one entry, written the moment it completes (see
-/// ``TranscriptWriter``). A call that was sent is written as its canonical line (``CallLineRenderer``: `read_file
-/// a.txt` becomes `read_file path=a.txt`, `content@=draft.md` carries the file's text), so the transcript replays
-/// the same arguments anywhere; meta commands and refused lines are written as typed. Lines that only steer recording or replay other lines are left out, because replaying
+/// ``TranscriptWriter``). A call that was sent is written as the canonical line the shell's record carries
+/// (``ShellRecord/canonicalLine``: `read_file a.txt` becomes `read_file path=a.txt`, `content@=draft.md` carries
+/// the file's text), so the transcript replays the same arguments anywhere; meta commands and refused lines are
+/// written as typed. Lines that only steer recording or replay other lines are left out, because replaying
 /// them would run their lines twice: `:record`, `:source`, `:rerun` (the line it reruns is recorded as itself) and
 /// `:quit`.
 public final class TranscriptRecorder: ShellObserver {
@@ -14,13 +15,10 @@ public final class TranscriptRecorder: ShellObserver {
     static let unrecorded: Set<String> = ["record", "source", "rerun", "quit"]
 
     private let writer = Mutex<TranscriptWriter?>(nil)
-    private let session: (any Session)?
     private let warn: @Sendable (String) -> Void
 
-    /// `session` gives the tool schemas canonical lines are written by (its cached tool list; none: lines are
-    /// written untyped). `warn` prints the one warning given when a write fails (the shell passes its stderr).
-    public init(session: (any Session)?, warn: @escaping @Sendable (String) -> Void) {
-        self.session = session
+    /// `warn` prints the one warning given when a write fails (the shell passes its stderr).
+    public init(warn: @escaping @Sendable (String) -> Void) {
         self.warn = warn
     }
 
@@ -52,12 +50,7 @@ public final class TranscriptRecorder: ShellObserver {
     public func shellDidRun(_ record: ShellRecord) async {
         if case .meta(let name) = record.kind, Self.unrecorded.contains(name) { return }
         guard let current = writer.withLock({ $0 }) else { return }
-        var line = record.line
-        if case .call(let tool, let arguments, _) = record.kind {
-            let schema = session?.cachedTools?.first { $0.name == tool }?.inputSchema
-            line = CallLineRenderer.render(tool: tool, arguments: arguments, schema: schema)
-        }
-        if let failure = current.append(command: line, output: record.output) { warn("warning: \(failure)") }
+        if let failure = current.append(command: record.canonicalLine, output: record.output) { warn("warning: \(failure)") }
     }
 
     public func shellWillExit() async {

@@ -25,7 +25,7 @@ final class RecordedShell {
             session: session, editor: PlainLineReader { nil },
             writer: TerminalWriter { text, stream in printed.add(stream, text) },
             options: Shell.Options(statePaths: StatePaths(root: URL(fileURLWithPath: scratch.path("state"))), interrupts: InterruptSignal()))
-        let commands = TranscriptCommands(recorder: TranscriptRecorder(session: session) { message in
+        let commands = TranscriptCommands(recorder: TranscriptRecorder { message in
             printed.add(.standardError, message + "\n")
         })
         commands.install(in: shell)

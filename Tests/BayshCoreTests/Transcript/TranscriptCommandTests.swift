@@ -22,7 +22,7 @@ final class TranscriptShell {
             writer: TerminalWriter { text, stream in printed.add(stream, text) },
             options: Shell.Options(historyEnabled: false, statePaths: StatePaths(root: URL(fileURLWithPath: scratch.path("state"))),
                 interrupts: InterruptSignal()))
-        commands = TranscriptCommands(recorder: TranscriptRecorder(session: session) { message in
+        commands = TranscriptCommands(recorder: TranscriptRecorder { message in
             printed.add(.standardError, message + "\n")
         })
         commands.install(in: shell)

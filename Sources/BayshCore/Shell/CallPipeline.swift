@@ -1,0 +1,216 @@
+import Foundation
+import MCP
+
+/// One line's way through the shell, in the order the steps below come:
+///
+/// ```
+/// 1. read      readEntry: a line, and the lines that continue it while a quote or bracket is open
+/// 2. parse     CallLine.parse on the tokens the continuation check made (a line is tokenized once)
+/// 3. resolve   ArgumentResolver: the arguments typed and checked by the tool's schema
+/// 4. confirm   a destructive tool asks first, when someone is there to answer
+/// 5. call      Session.callTool: Ctrl-C cancels, a spinner shows after half a second
+/// 6. render    ResultRenderer, then printed so that Ctrl-C stops the printing at once
+/// 7. record    the ShellObserver gets a ShellRecord holding the canonical line
+/// ```
+///
+/// Lines starting with `:` are ``MetaCommand``s: the command takes the place of steps 2 to 6.
+extension Shell {
+    /// A line on its way through: the text as entered and its tokens, made once.
+    struct EnteredLine {
+        var text: String
+        var tokens: TokenizedLine
+
+        init(_ text: String) {
+            self.text = text
+            tokens = CallLineTokenizer.tokenize(text)
+        }
+    }
+
+    // MARK: 1. Read
+
+    /// One entry: a line, plus continuation lines while a quote or bracket is open. Nil at end of input; an empty
+    /// line when Ctrl-C abandoned it.
+    func readEntry() async -> EnteredLine? {
+        var entry: EnteredLine
+        switch await read(prompt: prompt) {
+        case .endOfInput:
+            if editor.isInteractive { TerminalText.write("\n", to: STDOUT_FILENO) }
+            return nil
+        case .interrupted: return EnteredLine("")
+        case .line(let line): entry = EnteredLine(line)
+        }
+        while CallLine.needsContinuation(entry.tokens) {
+            switch await read(prompt: continuationPrompt) {
+            case .line(let more): entry = EnteredLine(entry.text + "\n" + more)
+            case .interrupted: return EnteredLine("")
+            // The parser then reports the quote left open.
+            case .endOfInput: return entry
+            }
+        }
+        return entry
+    }
+
+    /// Runs one line (a call or a meta command), prints its output, tells the observer, and gives the outcome.
+    @discardableResult
+    public func execute(_ line: String) async -> CommandOutcome {
+        await execute(EnteredLine(line))
+    }
+
+    /// What running a line gave, before printing: the outcome, what kind of line it was, the error of a call
+    /// that got no result, and the schema its arguments were typed by.
+    private struct LineResult {
+        var outcome: CommandOutcome
+        var kind: ShellRecord.Kind
+        var error: String?
+        var schema: Value?
+    }
+
+    @discardableResult
+    func execute(_ entry: EnteredLine) async -> CommandOutcome {
+        let started = ContinuousClock.now
+        await awaitBackgroundTools()
+        let text = entry.text.drop(while: \.isWhitespace)
+        let result: LineResult
+        if text.hasPrefix(":") {
+            let (outcome, kind) = await runMeta(text.dropFirst())
+            result = LineResult(outcome: outcome, kind: kind)
+        } else {
+            result = await runCall(entry)
+        }
+        let failed = await printOutput(result.outcome)
+        // 7. Record. The record holds the command's whole output, as if it had been printed to the end: a
+        // transcript replays the command, and Ctrl-C stopped only the printing of its output, not the command.
+        await observer?.shellDidRun(ShellRecord(
+            line: entry.text, kind: result.kind, output: result.outcome.output, failed: failed, error: result.error,
+            elapsed: ContinuousClock.now - started, schema: result.schema))
+        return CommandOutcome(output: result.outcome.output, failed: failed, savedFiles: result.outcome.savedFiles)
+    }
+
+    private func runCall(_ entry: EnteredLine) async -> LineResult {
+        // 2, 3. Parse the line and type its arguments by the tool's schema.
+        let call: ResolvedCall
+        let schema: Value?
+        do {
+            (call, schema) = try resolve(entry.tokens)
+        } catch {
+            let output = DiagnosticText.render(error.diagnostics, line: entry.text)
+            return LineResult(outcome: CommandOutcome(output: output, failed: true), kind: .refused)
+        }
+        var output = DiagnosticText.render(call.warnings, line: entry.text, asWarnings: true)
+
+        // 4. Ask before a destructive tool.
+        guard await confirmIfDestructive(call.tool) else {
+            output.errorLine("not called", style: .dim)
+            return LineResult(outcome: CommandOutcome(output: output), kind: .refused)
+        }
+
+        // 5. Call it.
+        let options = settings.callOptions
+        let answer = await request(label: call.tool) { session in
+            try await session.callTool(name: call.tool, arguments: call.arguments, options: options)
+        }
+
+        // 6. Render the result (printing follows in ``execute(_:)``).
+        switch answer {
+        case .failure(let failure):
+            output.errorLine(failure.message)
+            let kind = ShellRecord.Kind.call(tool: call.tool, arguments: call.arguments, result: nil)
+            return LineResult(
+                outcome: CommandOutcome(output: output, failed: true), kind: kind, error: failure.message,
+                schema: schema)
+        case .success(let (result, elapsed)):
+            let renderer = ResultRenderer(
+                format: settings.format,
+                truncation: TerminalText.isTerminal(STDOUT_FILENO) ? TruncationLimits() : nil,
+                outputFolder: outputFolder)
+            let rendered = renderer.render(result, tool: call.tool)
+            output.append(rendered.output)
+            if settings.showTiming {
+                output.errorLine("took \((result.elapsed > .zero ? result.elapsed : elapsed).shortText)", style: .dim)
+            }
+            let kind = ShellRecord.Kind.call(tool: call.tool, arguments: call.arguments, result: result)
+            return LineResult(
+                outcome: CommandOutcome(output: output, failed: rendered.failed, savedFiles: rendered.savedFiles),
+                kind: kind, schema: schema)
+        }
+    }
+
+    // MARK: 2, 3. Parse and resolve
+
+    /// The arguments `line` would send: parsed, typed by the tool's schema and validated. Unknown tools get a
+    /// did-you-mean; when the tool list could not be fetched, values are typed by their look alone.
+    public func resolve(_ line: String) throws(CallLineError) -> ResolvedCall {
+        try resolve(CallLineTokenizer.tokenize(line)).call
+    }
+
+    /// ``resolve(_:)`` on a tokenized line, giving the schema the arguments were typed by as well (nil when the
+    /// tool list is unknown).
+    func resolve(_ line: TokenizedLine) throws(CallLineError) -> (call: ResolvedCall, schema: Value?) {
+        let call = try CallLine.parse(line)
+        guard toolsKnown else { return (try ArgumentResolver(schema: nil).resolve(call), nil) }
+        guard let tool = tools.tool(named: call.tool) else {
+            throw CallLineError(diagnostics: [
+                CallLineDiagnostic.unknownTool(call.tool, column: call.toolColumn, tools: tools.names)
+            ])
+        }
+        // Built from the compact form on each read: read once, used for resolving and for the record.
+        let schema = tool.inputSchema
+        return (try ArgumentResolver(schema: schema).resolve(call), schema)
+    }
+
+    // MARK: 4. Confirm
+
+    /// Whether to go on with calling `name`: true unless the tool is destructive, someone at a terminal can be
+    /// asked, `--yes` is off, the tool was not answered `a` (always) before, and the answer is no.
+    private func confirmIfDestructive(_ name: String) async -> Bool {
+        guard let tool = tools.tool(named: name), tool.needsConfirmation, editor.isInteractive,
+            !settings.assumeYes, !confirmedTools.contains(tool.name)
+        else { return true }
+        let question =
+            "\(tool.name) is marked destructive: it may change or delete things. Call it? [y/N/a=always] "
+        guard case .line(let answer) = await read(prompt: question) else { return false }
+        switch answer.trimmingCharacters(in: .whitespaces).lowercased() {
+        case "y", "yes":
+            return true
+        case "a", "always":
+            confirmedTools.insert(tool.name)
+            return true
+        default:
+            return false
+        }
+    }
+
+    // MARK: 6. Print
+
+    /// Prints a command's output so that Ctrl-C stops it at once, even while a slow terminal or a pipe nobody
+    /// reads holds up the writing. Gives whether the line counts as failed: a script must not take a cut output
+    /// for the whole of it.
+    private func printOutput(_ outcome: CommandOutcome) async -> Bool {
+        let interrupt = OutputInterrupt()
+        let writer = self.writer
+        let printed = await interrupts.whileHandling({ interrupt.raise() }) {
+            writer.write(outcome.output, stoppingAt: interrupt)
+        }
+        var failed = outcome.failed
+        if printed.interrupted {
+            failed = true
+            writer.write(interruptionNote(printed, savedFiles: outcome.savedFiles))
+        }
+        if failed { anyFailed = true }
+        return failed
+    }
+
+    /// `output interrupted after 1.2 MB of 100.0 MB; the full result is in …`, on a line of its own.
+    private func interruptionNote(_ printed: TerminalWriter.PrintedAmount, savedFiles: [String]) -> RenderedOutput {
+        var note = "output interrupted after \(TruncationLimits.size(printed.written)) of "
+            + "\(TruncationLimits.size(printed.total))"
+        if !savedFiles.isEmpty {
+            note += "; the full result is in \(savedFiles.joined(separator: ", "))"
+        }
+        // The cut output rarely ends a line, and stdout and stderr share the terminal.
+        let opening = printed.written > 0 && TerminalText.isTerminal(STDOUT_FILENO) ? "\n" : ""
+        var output = RenderedOutput()
+        output.errorLine(opening + note, style: .warning)
+        return output
+    }
+}
