@@ -23,6 +23,9 @@ struct ShellCommand: AsyncParsableCommand {
     @OptionGroup(title: "AgentBay")
     var agentBay: AgentBayFlags
 
+    @OptionGroup(title: "AgentBay session life")
+    var lifecycle: LifecycleFlags
+
     @OptionGroup(title: "Shell")
     var shell: ShellFlags
 
@@ -38,6 +41,7 @@ struct ShellCommand: AsyncParsableCommand {
         var request = try session.request()
         try mcp.apply(to: &request)
         agentBay.apply(to: &request)
+        try lifecycle.apply(to: &request)
         request.timeoutMilliseconds = shell.timeoutMs
         return request
     }

@@ -37,8 +37,8 @@ public final class Shell {
         }
     }
 
-    /// The session every call goes to.
-    public let session: any Session
+    /// The session every call goes to (`:new` replaces it).
+    public internal(set) var session: any Session
     /// The settings `:format`, `:timing`, `:set`, `:timeout` and `:keep` change.
     public var settings: ShellSettings {
         didSet { configureEditor() }
@@ -64,7 +64,9 @@ public final class Shell {
     private var toolsLoading: Task<ToolIndex, any Error>?
     private var quitRequested = false
     /// Set by `:delete`: the session is gone, so exiting neither deletes nor closes it again.
-    private var sessionEnded = false
+    var sessionEnded = false
+    /// Whether the user was told that the session is gone (said once: Shell+Lifecycle.swift).
+    var sessionGoneReported = false
     private var anyFailed = false
     /// Destructive tools the user answered `a` (always) for: asking before every `shell` call would make the
     /// local session, whose shell tool is destructive, tiresome to explore.
@@ -194,11 +196,15 @@ public final class Shell {
         let kind: ShellRecord.Kind
         var error: String?
         if text.hasPrefix(":") {
+            reportSessionGoneBefore(meta: text.dropFirst())
             (outcome, kind) = await runMeta(text.dropFirst())
+        } else if let refusal = refuseCallToGoneSession() {
+            (outcome, kind, error) = (refusal, .refused, nil)
         } else {
             (outcome, kind, error) = await runCall(line)
         }
         let printed = await printOutput(outcome.output)
+        reportSessionGoneAfter(outcome)
         var failed = outcome.failed
         if printed.interrupted {
             // A script must not take a cut output for the whole of it.
@@ -463,6 +469,7 @@ public final class Shell {
         toolsLoading = nil
         await observer?.shellWillExit()
         guard !sessionEnded else { return }
+        if let note = await closeIfGone() { return writer.write(note) }
         var output = RenderedOutput()
         let id = session.sessionId
         if session.ownership == .created, !settings.keepSession {
@@ -470,8 +477,13 @@ public final class Shell {
             case .success:
                 if editor.isInteractive { output.errorLine("deleted session \(id)", style: .dim) }
             case .failure(let failure):
-                anyFailed = true
-                output.errorLine("could not delete session \(id): \(failure.message)")
+                // Found gone by the delete itself: nothing was left to delete, which is not a failure.
+                if let note = await closeIfGone() {
+                    output.append(note)
+                } else {
+                    anyFailed = true
+                    output.errorLine("could not delete session \(id): \(failure.message)")
+                }
             }
         } else {
             await session.close()
