@@ -86,6 +86,7 @@ extension MetaCommand {
         if let period = lifecycle.keepAlivePeriod {
             var keepAlive = "every \(text(period)) without a call"
             if let last = lifecycle.lastRefresh { keepAlive += ", last \(text(.between(last, now))) ago" }
+            if lifecycle.paused { keepAlive += " (resting while paused)" }
             if let problem = lifecycle.refreshProblem { keepAlive += "; the last refresh failed: \(problem)" }
             rows.append(["keep-alive:", keepAlive])
         } else if let reason = lifecycle.keepAliveOffReason {

@@ -45,10 +45,14 @@ public enum DurationParsing {
         return .milliseconds(total)
     }
 
-    /// `4 s`, `5 min`, `1 h 30 min`, `250 ms`: how baysh shows such durations back.
+    /// `4 s`, `1.3 s`, `5 min`, `1 h 30 min`, `250 ms`: how baysh shows such durations back.
     public static func text(_ duration: Duration) -> String {
         let milliseconds = duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
         if milliseconds < 1000 { return "\(milliseconds) ms" }
+        // Under 10 s a tenth matters (a keep-alive every 1.3 s); above, whole seconds read better.
+        if milliseconds < 9950, (milliseconds + 50) / 100 % 10 != 0 {
+            return "\((milliseconds + 50) / 1000).\((milliseconds + 50) / 100 % 10) s"
+        }
         var seconds = (milliseconds + 500) / 1000
         if seconds < 60 { return "\(seconds) s" }
         var parts: [String] = []
