@@ -49,6 +49,19 @@ struct AgentBayLifecycleTests {
         }
     }
 
+    /// A call longer than the idle timeout: the keep-alive refreshes meanwhile, so the session is still there
+    /// for the next call (the fake counts a call as activity when it arrives, not while it runs).
+    @Test func keepAliveRunsDuringALongCall() async throws {
+        try await withAgentBayFake { fixture in
+            let session = try await Self.create(fixture, AgentBayLifecycleOptions(idleTimeout: .seconds(1)))
+            let slept = try await session.callTool(name: "sleep", arguments: ["ms": 2500])
+            #expect(slept.text.contains("slept"))
+            #expect(fixture.fake.requests("RefreshSessionIdleTime") >= 3, "every 0.5 s during the 2.5 s call")
+            #expect(try await session.callTool(name: "echo", arguments: Self.echo).text.contains("hi"))
+            try await session.delete(syncContext: false)
+        }
+    }
+
     /// The idle release counts from the last call: calls keep a session alive without refreshes.
     @Test func callsCountAsActivity() async throws {
         try await withAgentBayFake { fixture in
