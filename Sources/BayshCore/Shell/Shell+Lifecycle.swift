@@ -9,18 +9,6 @@ extension Shell {
         session.lifecycle.goneReason.map { (session.sessionId, $0) }
     }
 
-    /// Before a meta command: says the session is gone, if that is news. `:new` and `:quit` need no preamble.
-    func reportSessionGoneBefore(meta text: Substring) {
-        let name = text.prefix { !$0.isWhitespace }
-        guard !sessionGoneReported, let gone = goneSession, !["new", "quit", "q", "exit"].contains(name) else {
-            return
-        }
-        sessionGoneReported = true
-        var output = RenderedOutput()
-        output.errorLine(SessionError.sessionGone(sessionId: gone.id, reason: gone.reason).description, style: .warning)
-        writer.write(output)
-    }
-
     /// A call to a session known to be gone is not sent: the full story the first time, a short reminder after.
     func refuseCallToGoneSession() -> CommandOutcome? {
         guard let gone = goneSession else { return nil }
@@ -31,10 +19,10 @@ extension Shell {
         return .failure(SessionError.sessionGone(sessionId: gone.id, reason: gone.reason).description)
     }
 
-    /// After a line: when the session was found gone meanwhile and the line's own output did not say so (the
-    /// keep-alive noticed while it ran), says it now.
+    /// After a line: when the session was found gone (by the line, or by the keep-alive since the last line) and
+    /// the line's own output did not say so, says it now. Not when leaving: the exit note says it.
     func reportSessionGoneAfter(_ outcome: CommandOutcome) {
-        guard !sessionGoneReported, let gone = goneSession else { return }
+        guard !sessionGoneReported, !quitRequested, let gone = goneSession else { return }
         sessionGoneReported = true
         let said = outcome.output.standardError.contains("session \(gone.id) is gone")
         guard !said else { return }
@@ -43,12 +31,19 @@ extension Shell {
         writer.write(output)
     }
 
-    /// At exit or `:new`: a gone session has nothing left to delete; let go of its connection and say so.
+    /// At exit or `:new`: a gone session has nothing left to delete; let go of its connection and say so (with
+    /// the reason, when the user has not heard it yet).
     func closeIfGone() async -> RenderedOutput? {
         guard let gone = goneSession else { return nil }
         await session.close()
         var output = RenderedOutput()
-        output.errorLine("session \(gone.id) was already gone, so there was nothing to delete", style: .dim)
+        if sessionGoneReported {
+            output.errorLine("session \(gone.id) was already gone, so there was nothing to delete", style: .dim)
+        } else {
+            sessionGoneReported = true
+            output.errorLine(
+                "session \(gone.id) was already gone (\(gone.reason)), so there was nothing to delete", style: .warning)
+        }
         return output
     }
 

@@ -62,7 +62,7 @@ public final class Shell {
     private let liveTools = LiveToolIndex()
     /// The first tool list of an interactive shell, fetched while the prompt is already up.
     private var toolsLoading: Task<ToolIndex, any Error>?
-    private var quitRequested = false
+    var quitRequested = false
     /// Set by `:delete`: the session is gone, so exiting neither deletes nor closes it again.
     var sessionEnded = false
     /// Whether the user was told that the session is gone (said once: Shell+Lifecycle.swift).
@@ -196,7 +196,6 @@ public final class Shell {
         let kind: ShellRecord.Kind
         var error: String?
         if text.hasPrefix(":") {
-            reportSessionGoneBefore(meta: text.dropFirst())
             (outcome, kind) = await runMeta(text.dropFirst())
         } else if let refusal = refuseCallToGoneSession() {
             (outcome, kind, error) = (refusal, .refused, nil)

@@ -95,6 +95,35 @@ struct AgentBayLifecycleShellTests {
         }
     }
 
+    /// The keep-alive finds the session deleted while baysh waits for input: the next command is followed by the
+    /// notice, once; the call after it is not sent; exit has nothing to delete.
+    @Test func theKeepAliveFindsADeletedSessionAndTheShellSaysSoOnce() async throws {
+        try await AgentBayShellTests.withFake { fake, baysh in
+            let run = try PipedRun(baysh, ["--idle-timeout", "1s"])
+            run.send(#"shell command="echo one""#)
+            try await BayshProcess.waitUntil("the first call") { fake.requests("CallMcpTool") == 1 }
+            let id = try #require(fake.sessionIds.first)
+            let refreshes = fake.requests("RefreshSessionIdleTime")
+            fake.removeSession(id)
+            try await BayshProcess.waitUntil(timeout: .seconds(5), "a refresh after the removal") {
+                fake.requests("RefreshSessionIdleTime") > refreshes
+            }
+            // The fake counted the refresh on arrival; give baysh a moment to read the not-found answer.
+            try await Task.sleep(for: .milliseconds(300))
+            run.send(":tools", #"shell command="echo two""#)
+            let outcome = try await run.finish()
+            #expect(outcome.status == 1, "the refused call counts as a failed line")
+            #expect(Self.occurrences(of: "baysh does not replace it by itself", in: outcome.stderr) == 1)
+            #expect(outcome.stderr.contains("session \(id) is gone (AgentBay answered InvalidMcpSession.NotFound"))
+            #expect(outcome.stderr.contains("(seen by the keep-alive)"))
+            #expect(outcome.stderr.contains("not sent: session \(id) is gone"))
+            #expect(outcome.stderr.contains("session \(id) was already gone, so there was nothing to delete"))
+            #expect(fake.requests("CallMcpTool") == 1)
+            #expect(fake.requests("CreateMcpSession") == 1)
+            #expect(fake.requests("DeleteSessionAsync") == 0)
+        }
+    }
+
     /// Deleted behind baysh's back: exit has nothing to delete and says so, without failing.
     @Test func exitAfterTheSessionWasDeletedElsewhereIsNotAFailure() async throws {
         try await AgentBayShellTests.withFake { fake, baysh in
@@ -106,7 +135,9 @@ struct AgentBayLifecycleShellTests {
             run.send(":session")
             let outcome = try await run.finish()
             #expect(outcome.status == 0, "\(outcome.stderr)")
-            #expect(outcome.stderr.contains("session \(id) was already gone, so there was nothing to delete"))
+            #expect(outcome.stderr.contains(
+                "session \(id) was already gone (AgentBay answered InvalidMcpSession.NotFound: it was released "
+                    + "(idle timeout or max runtime) or deleted elsewhere), so there was nothing to delete"))
             #expect(!outcome.stderr.contains("could not delete"))
             #expect(fake.requests("CreateMcpSession") == 1)
         }
