@@ -134,6 +134,11 @@ extension MetaCommand {
             shell.sessionWasDeleted()
             return .note("deleted session \(shell.session.sessionId)")
         case .failure(let failure):
+            // A session that is already gone leaves nothing to delete: end as if deleted.
+            if let note = await shell.closeIfGone() {
+                shell.sessionWasDeleted()
+                return CommandOutcome(output: note)
+            }
             return .failure(failure.message)
         }
     }

@@ -107,6 +107,26 @@ struct AgentBayLifecycleTests {
         }
     }
 
+    /// Attached to a paused session: calls wait for resume instead of reaching the server.
+    @Test func attachingToAPausedSessionKnowsItIsPaused() async throws {
+        try await withAgentBayFake(options: FakeOptions(transitionPolls: 0)) { fixture in
+            let owner = try await Self.create(fixture, AgentBayLifecycleOptions(pausePolling: Self.quickPolls))
+            _ = try await owner.pause()
+            let attached = try await AgentBaySession.attach(
+                config: fixture.configuration, sessionId: owner.sessionId, retryPolicy: AgentBayFixture.quickRetries,
+                lifecycle: AgentBayLifecycleOptions(pausePolling: Self.quickPolls), logger: fixture.logger)
+            #expect(attached.lifecycle.paused)
+            await #expect(throws: SessionError.paused(sessionId: owner.sessionId)) {
+                _ = try await attached.callTool(name: "echo", arguments: Self.echo)
+            }
+            #expect(fixture.fake.requests("CallMcpTool") == 0)
+            _ = try await attached.resume()
+            #expect(try await attached.callTool(name: "echo", arguments: Self.echo).text.contains("hi"))
+            await attached.close()
+            try await owner.delete(syncContext: false)
+        }
+    }
+
     /// Deleted behind baysh's back: the next call says so with the id, later calls are not sent, nothing new is
     /// created, and delete has nothing to do.
     @Test func sessionDeletedElsewhereIsGoneAndNotReplaced() async throws {

@@ -140,6 +140,18 @@ struct AgentBayLifecycleShellTests {
                     + "(idle timeout or max runtime) or deleted elsewhere), so there was nothing to delete"))
             #expect(!outcome.stderr.contains("could not delete"))
             #expect(fake.requests("CreateMcpSession") == 1)
+
+            // :delete of a session deleted elsewhere ends baysh the same way.
+            let again = try PipedRun(baysh, [])
+            again.send(#"shell command="echo one""#)
+            try await BayshProcess.waitUntil("the second run's call") { fake.requests("CallMcpTool") == 2 }
+            fake.removeSession(try #require(fake.sessionIds.first))
+            again.send(":delete", #"shell command="echo never""#)
+            let deleted = try await again.finish()
+            #expect(deleted.status == 0, "\(deleted.stderr)")
+            #expect(deleted.stderr.contains("was already gone (AgentBay answered InvalidMcpSession.NotFound"))
+            #expect(fake.requests("CallMcpTool") == 2, "baysh ended at :delete")
+            #expect(fake.requests("CreateMcpSession") == 2)
         }
     }
 

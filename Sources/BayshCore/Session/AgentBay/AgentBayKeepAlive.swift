@@ -120,7 +120,7 @@ final class AgentBayKeepAlive: Sendable {
         let started = Date()
         do {
             // A refresh slower than the period is no use: the next one is due by then.
-            let limit = max(timeout, .seconds(1))
+            let limit = min(client.configuration.timeout, max(timeout, .seconds(1)))
             try await client.refreshIdleTime(sessionId, timeouts: .init(connect: limit, read: limit))
             state.withLock { state in
                 state.lastActivity = max(state.lastActivity, started)

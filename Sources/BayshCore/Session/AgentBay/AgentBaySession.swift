@@ -91,9 +91,12 @@ public final class AgentBaySession: Session {
             {
                 imageId = AgentBayEnvelope.string(data, "ImageId").flatMap { $0.isEmpty ? nil : $0 }
             }
-            return AgentBaySession(
+            let session = AgentBaySession(
                 client: client, facts: facts, imageId: imageId, ownership: .attached, deletePolling: deletePolling,
                 lifecycle: lifecycle, labels: nil)
+            // Attached while paused: calls wait for :resume instead of failing on the server.
+            session.keeper.setPaused(["PAUSING", "PAUSED", "RESUMING"].contains(facts.status ?? ""))
+            return session
         } catch {
             client.close()
             throw error
