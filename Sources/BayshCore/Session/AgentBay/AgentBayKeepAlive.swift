@@ -115,7 +115,7 @@ final class AgentBayKeepAlive: Sendable {
         return .zero
     }
 
-    /// One refresh. Not found ends the session for good; anything else is retried at the next period.
+    /// One refresh. Not found ends the session for good; anything else is retried a third of a period later.
     private func refresh(timeout: Duration) async {
         let started = Date()
         do {
