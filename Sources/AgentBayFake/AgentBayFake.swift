@@ -5,7 +5,8 @@ import Synchronization
 
 /// A fake AgentBay API on 127.0.0.1 for tests and the benchmark: real HTTP/1.1 with keep-alive, the real envelope,
 /// JSON-in-string fields, query+form parameter merging, the `Authorization` form field check, session status
-/// transitions on delete, ListSession paging and label filters, the LinkUrl and VPC tool routes, and tool calls run
+/// transitions on delete, pause and resume, idle release (``FakeOptions/idleTimeout`` or the create-time `Timeout`)
+/// and max runtime, ListSession paging and label filters, the LinkUrl and VPC tool routes, and tool calls run
 /// by a pluggable ``FakeToolExecutor``. Faults (``FakeFaults``) are injected on demand; counters record requests
 /// per action, TCP connections and tool executions, so tests can prove retries and the absence of duplicates.
 public final class AgentBayFake: Sendable {
@@ -101,18 +102,30 @@ public final class AgentBayFake: Sendable {
         backend.state.withLock { $0.lastRequests[operation]?.headers }
     }
 
-    /// A session's status (`RUNNING`, `DELETING`, `FINISH`), or nil once it is gone.
-    public func status(ofSession id: String) -> String? { backend.state.withLock { $0.sessions[id]?.status } }
+    /// A session's status (`RUNNING`, `PAUSED`, `DELETING`, `FINISH`, …), or nil once it is gone.
+    public func status(ofSession id: String) -> String? { backend.reaped { $0.sessions[id]?.status } }
 
     /// A session's labels, or nil once it is gone.
     public func labels(ofSession id: String) -> [String: String]? {
-        backend.state.withLock { $0.sessions[id]?.labels }
+        backend.reaped { $0.sessions[id]?.labels }
     }
 
     /// The ids of the sessions that exist, oldest first.
     public var sessionIds: [String] {
-        backend.state.withLock { $0.sessions.values.sorted { $0.order < $1.order }.map(\.id) }
+        backend.reaped { $0.sessions.values.sorted { $0.order < $1.order }.map(\.id) }
     }
+
+    /// Why the fake released a session by itself (`idle timeout`, `max runtime`), or nil if it did not.
+    public func releaseReason(ofSession id: String) -> String? { backend.reaped { $0.released[id] } }
+
+    /// The idle release of a session (the create-time `Timeout`, else ``FakeOptions/idleTimeout``).
+    public func idleTimeout(ofSession id: String) -> Duration? { backend.reaped { $0.sessions[id]?.idleTimeout } }
+
+    /// The max runtime of a session (the create-time `MaxRuntime`, in minutes).
+    public func maxRuntime(ofSession id: String) -> Duration? { backend.reaped { $0.sessions[id]?.maxRuntime } }
+
+    /// Deletes a session behind the client's back, as another program or the console would.
+    public func removeSession(_ id: String) { backend.state.withLock { _ = $0.sessions.removeValue(forKey: id) } }
 
     /// Adds a running session directly (for attach and paging tests); returns its id.
     @discardableResult
@@ -132,6 +145,14 @@ struct FakeSession: Sendable {
     var vpc: Bool
     var order: Int
     var contextPolls = 0
+    /// Released after this long without activity (calls, refreshes); nil: never.
+    var idleTimeout: Duration?
+    /// Released this long after creation; nil: never.
+    var maxRuntime: Duration?
+    var createdAt = ContinuousClock.now
+    var lastActivity = ContinuousClock.now
+    /// GetSession/GetSessionDetail polls that still show `PAUSING`/`RESUMING`.
+    var transitionPollsLeft = 0
 }
 
 /// A request as recorded for inspection.
@@ -154,6 +175,8 @@ struct FakeState: Sendable {
     var droppedBeforeReading = 0
     var serial = 0
     var port = 0
+    /// Sessions the fake released by itself, and why.
+    var released: [String: String] = [:]
 
     struct ExecutionKey: Hashable, Sendable {
         var tool: String
@@ -164,9 +187,42 @@ struct FakeState: Sendable {
         created += 1
         let session = FakeSession(
             id: "session-" + generator.letters(17), imageId: imageId, labels: labels,
-            token: "tok-" + generator.letters(24), vpc: options.vpcSessions, order: created)
+            token: "tok-" + generator.letters(24), vpc: options.vpcSessions, order: created,
+            idleTimeout: options.idleTimeout)
         sessions[session.id] = session
         return session
+    }
+
+    /// Releases the sessions whose idle timeout (running ones only: a paused session is not idle) or max runtime
+    /// has passed. Run before every request and inspection, so releases happen exactly when they are due.
+    mutating func reap(now: ContinuousClock.Instant = .now) {
+        for (id, session) in sessions {
+            var reason: String?
+            if let cap = session.maxRuntime, now - session.createdAt >= cap {
+                reason = "max runtime"
+            } else if let idle = session.idleTimeout, session.status == "RUNNING", now - session.lastActivity >= idle {
+                reason = "idle timeout"
+            }
+            if let reason {
+                sessions[id] = nil
+                released[id] = reason
+            }
+        }
+    }
+
+    /// Moves a pausing or resuming session one poll further: it shows the transition for the configured polls,
+    /// then its final state. A resumed session's idle timer starts again.
+    mutating func advanceTransition(_ id: String) {
+        guard var session = sessions[id], ["PAUSING", "RESUMING"].contains(session.status) else { return }
+        if session.transitionPollsLeft > 0 {
+            session.transitionPollsLeft -= 1
+        } else if session.status == "PAUSING" {
+            session.status = "PAUSED"
+        } else {
+            session.status = "RUNNING"
+            session.lastActivity = .now
+        }
+        sessions[id] = session
     }
 
     mutating func nextRequestId() -> String {

@@ -32,21 +32,23 @@ extension FakeBackend {
         case "GetMcpResource": return getResource(sessionId)
         case "SyncContext": return withRunningSession(sessionId) { _ in self.success([:]) }
         case "GetContextInfo": return contextInfo(sessionId)
+        case "RefreshSessionIdleTime", "PauseSessionAsync", "ResumeSessionAsync":
+            return lifecycleAction(action, sessionId)
         default: return unknownAction(action)
         }
     }
 
-    private func unknownAction(_ action: String) -> HTTPResponseMessage {
+    func unknownAction(_ action: String) -> HTTPResponseMessage {
         error(404, "InvalidAction.NotFound", "Specified api \(action) is not found, please check your url and method.")
     }
 
-    /// Runs `body` on a session that exists and is not being deleted; otherwise answers not-found.
+    /// Runs `body` on a session that exists and is not being deleted; otherwise answers not-found (or, for a
+    /// paused one, a status error).
     private func withRunningSession(
         _ id: String?, _ body: (inout FakeSession) -> HTTPResponseMessage
     ) -> HTTPResponseMessage {
-        guard let id, var session = state.withLock({ $0.sessions[id] }), session.status == "RUNNING" else {
-            return sessionNotFound(id)
-        }
+        if let refusal = refuseUnlessRunning(id) { return refusal }
+        guard let id, var session = state.withLock({ $0.sessions[id] }) else { return sessionNotFound(id) }
         let response = body(&session)
         state.withLock { state in
             if state.sessions[id] != nil { state.sessions[id] = session }
@@ -63,8 +65,21 @@ extension FakeBackend {
             labels = object.compactMapValues(WireValue.string)
         }
         let imageId = parameters["ImageId"].flatMap { $0.isEmpty ? nil : $0 } ?? "linux_latest"
+        var idleTimeout: Duration?
+        var maxRuntime: Duration?
+        for (name, unit) in [("Timeout", 1), ("MaxRuntime", 60)] {
+            guard let text = parameters[name] else { continue }
+            guard let value = Int(text), value > 0 else {
+                return error(400, "InvalidParameter.\(name)", "\(name) must be a positive integer.")
+            }
+            if name == "Timeout" { idleTimeout = .seconds(value * unit) } else { maxRuntime = .seconds(value * unit) }
+        }
         let (session, options, port) = state.withLock { state in
-            (state.newSession(imageId: imageId, labels: labels), state.options, state.port)
+            var session = state.newSession(imageId: imageId, labels: labels)
+            if let idleTimeout { session.idleTimeout = idleTimeout }
+            session.maxRuntime = maxRuntime
+            state.sessions[session.id] = session
+            return (session, state.options, state.port)
         }
         var data = sessionData(session, options: options, port: port)
         data["ToolList"] = await toolListValue()
@@ -91,7 +106,12 @@ extension FakeBackend {
     }
 
     private func getSession(_ id: String?) async -> HTTPResponseMessage {
-        let found = state.withLock { state in id.flatMap { state.sessions[$0] }.map { ($0, state.options, state.port) } }
+        let found = state.withLock { state in
+            id.flatMap { id in
+                state.advanceTransition(id)
+                return state.sessions[id]
+            }.map { ($0, state.options, state.port) }
+        }
         guard let (session, options, port) = found else { return sessionNotFound(id) }
         var data = sessionData(session, options: options, port: port)
         data["Status"] = .string(session.status)
@@ -104,7 +124,9 @@ extension FakeBackend {
     /// Shows `DELETING` for the configured number of polls, then `FINISH` once (or nothing), then not found.
     private func getSessionDetail(_ id: String?) -> HTTPResponseMessage {
         let status: String? = state.withLock { state in
-            guard let id, var session = state.sessions[id] else { return nil }
+            guard let id else { return nil }
+            state.advanceTransition(id)
+            guard var session = state.sessions[id] else { return nil }
             let shown = session.status
             switch session.status {
             case "DELETING":
@@ -136,7 +158,9 @@ extension FakeBackend {
 
     private func deleteSession(_ id: String?, immediately: Bool) -> HTTPResponseMessage {
         let found = state.withLock { state -> Bool in
-            guard let id, var session = state.sessions[id], session.status == "RUNNING" else { return false }
+            guard let id, var session = state.sessions[id], !["DELETING", "FINISH"].contains(session.status) else {
+                return false
+            }
             if immediately || state.options.deletingPolls <= 0 && !state.options.deleteEndsWithFinish {
                 state.sessions[id] = nil
             } else {
@@ -183,8 +207,8 @@ extension FakeBackend {
 
     private func callMcpTool(_ parameters: [String: String]) async -> HTTPResponseMessage {
         let id = parameters["SessionId"]
-        let running = state.withLock { state in id.flatMap { state.sessions[$0] }?.status == "RUNNING" }
-        guard running else { return sessionNotFound(id) }
+        if let refusal = refuseUnlessRunning(id) { return refusal }
+        touch(id)
         guard let name = parameters["Name"], !name.isEmpty else {
             return error(400, "MissingParameter.Name", "The tool Name is required.")
         }
@@ -279,6 +303,7 @@ extension FakeBackend {
         let id = String(request.path.dropFirst("/link/".count).dropLast("/callTool".count))
         let token = state.withLock { $0.sessions[id].flatMap { $0.status == "RUNNING" ? $0.token : nil } }
         guard let token else { return .json(404, #"{"error":"session not found"}"#) }
+        touch(id)
         guard request.headers["x-access-token"] == token else { return .json(401, #"{"error":"bad access token"}"#) }
         guard case .object(let body)? = try? WireJSON.parse(request.body, what: "callTool body"),
             let tool = body["tool"].flatMap(WireValue.string)
@@ -292,9 +317,10 @@ extension FakeBackend {
     /// `GET /callTool?server&tool&args&token&requestId`; answers the CallToolResult at top level.
     func vpcRoute(_ query: [String: String]) async -> HTTPResponseMessage {
         let known = state.withLock { state in
-            state.sessions.values.contains { $0.vpc && $0.status == "RUNNING" && $0.token == query["token"] }
+            state.sessions.values.first { $0.vpc && $0.status == "RUNNING" && $0.token == query["token"] }?.id
         }
-        guard known else { return .json(401, #"{"error":"bad token"}"#) }
+        guard let known else { return .json(401, #"{"error":"bad token"}"#) }
+        touch(known)
         guard let tool = query["tool"], !tool.isEmpty else { return .json(400, #"{"error":"no tool"}"#) }
         var arguments: [String: Value] = [:]
         if let text = query["args"], case .object(let object)? = try? WireJSON.parse(text, what: "args") {

@@ -17,6 +17,14 @@ final class FakeBackend: Sendable {
 
     func setPort(_ port: Int) { state.withLock { $0.port = port } }
 
+    /// Reads the state after releasing what is due, as a request would see it.
+    func reaped<T>(_ body: (inout FakeState) -> T) -> T {
+        state.withLock { state in
+            state.reap()
+            return body(&state)
+        }
+    }
+
     /// Consumes one ``FakeFaults/dropBeforeReadingNext``.
     func takeDropBeforeReading() -> Bool {
         state.withLock { state in
@@ -48,6 +56,7 @@ final class FakeBackend: Sendable {
             operation = parameters["Action"] ?? request.headers["x-acs-action"] ?? ""
         }
         let decision = state.withLock { state -> FaultDecision in
+            state.reap()
             state.requestCounts[operation, default: 0] += 1
             state.lastRequests[operation] = RecordedRequest(
                 parameters: parameters, query: query, headers: request.headers)

@@ -76,11 +76,16 @@ public struct FakeOptions: Sendable, Equatable {
     public var structuredData: Bool
     /// Write tool list keys as `Name`/`Server` instead of `name`/`server`.
     public var capitalizedToolKeys: Bool
+    /// Idle release of sessions created without a `Timeout`; nil: they are never released for being idle.
+    public var idleTimeout: Duration?
+    /// GetSession/GetSessionDetail polls that show `PAUSING`/`RESUMING` before `PAUSED`/`RUNNING`.
+    public var transitionPolls: Int
 
     public init(
         errorStyle: ErrorStyle = .httpStatus, lowercaseErrorKeys: Bool = false, offerLinkRoute: Bool = false,
         vpcSessions: Bool = false, supportsDeleteSessionAsync: Bool = true, deletingPolls: Int = 1,
-        deleteEndsWithFinish: Bool = true, structuredData: Bool = false, capitalizedToolKeys: Bool = false
+        deleteEndsWithFinish: Bool = true, structuredData: Bool = false, capitalizedToolKeys: Bool = false,
+        idleTimeout: Duration? = nil, transitionPolls: Int = 1
     ) {
         self.errorStyle = errorStyle
         self.lowercaseErrorKeys = lowercaseErrorKeys
@@ -91,6 +96,8 @@ public struct FakeOptions: Sendable, Equatable {
         self.deleteEndsWithFinish = deleteEndsWithFinish
         self.structuredData = structuredData
         self.capitalizedToolKeys = capitalizedToolKeys
+        self.idleTimeout = idleTimeout
+        self.transitionPolls = transitionPolls
     }
 }
 

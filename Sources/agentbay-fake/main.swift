@@ -5,8 +5,9 @@ import Foundation
 // agentbay-fake: the fake AgentBay API as a process, for end-to-end runs of baysh.
 //
 //   agentbay-fake [--port N] [--key KEY] [--link-route] [--vpc] [--tools test|local] [--workspace DIR]
-//                 [--exit-on-stdin-eof]
+//                 [--idle-timeout SECONDS] [--exit-on-stdin-eof]
 //
+// --idle-timeout releases sessions created without a `Timeout` after that many idle seconds.
 // --tools test (default) serves echo/sleep/fail/mixed; --tools local runs the embedded local session's AgentBay
 // Linux tools in a fresh workspace (or in DIR), deleted again when the fake exits through --exit-on-stdin-eof.
 // Prints `agentbay-fake listening on http://127.0.0.1:PORT` on stdout once it accepts connections; point
@@ -36,6 +37,11 @@ while let argument = arguments.popFirst() {
         key = value
     case "--link-route": options.offerLinkRoute = true
     case "--vpc": options.vpcSessions = true
+    case "--idle-timeout":
+        guard let text = arguments.popFirst(), let seconds = Int(text), seconds > 0 else {
+            fail("--idle-timeout needs a positive number of seconds")
+        }
+        options.idleTimeout = .seconds(seconds)
     case "--exit-on-stdin-eof": exitOnEOF = true
     case "--tools":
         guard let value = arguments.popFirst(), ["test", "local"].contains(value) else {
@@ -48,7 +54,7 @@ while let argument = arguments.popFirst() {
     case "-h", "--help":
         print(
             "usage: agentbay-fake [--port N] [--key KEY] [--link-route] [--vpc] [--tools test|local] "
-                + "[--workspace DIR] [--exit-on-stdin-eof]")
+                + "[--workspace DIR] [--idle-timeout SECONDS] [--exit-on-stdin-eof]")
         exit(0)
     default:
         fail("unknown argument '\(argument)'; see --help")

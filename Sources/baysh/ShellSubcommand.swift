@@ -24,6 +24,9 @@ struct ShellSubcommand: AsyncParsableCommand {
     @OptionGroup(title: "AgentBay")
     var agentBay: AgentBayFlags
 
+    @OptionGroup(title: "AgentBay session life")
+    var lifecycle: LifecycleFlags
+
     @OptionGroup(title: "Shell")
     var shell: ShellFlags
 
@@ -39,6 +42,7 @@ struct ShellSubcommand: AsyncParsableCommand {
         var request = try session.request()
         try mcp.apply(to: &request)
         agentBay.apply(to: &request)
+        try lifecycle.apply(to: &request)
         request.timeoutMilliseconds = shell.timeoutMs
         return request
     }

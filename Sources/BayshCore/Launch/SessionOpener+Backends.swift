@@ -102,3 +102,35 @@ extension SessionOpener {
         }
     }
 }
+
+extension SessionOpener {
+    /// `--idle-timeout`, `--max-runtime` and `--no-keepalive`, by name and whether given: AgentBay lifecycle flags.
+    static func lifecycleFlags(_ request: SessionRequest) -> [(String, Bool)] {
+        [("--idle-timeout", request.idleTimeout != nil), ("--max-runtime", request.maxRuntime != nil),
+            ("--no-keepalive", !request.keepAlive)]
+    }
+
+    /// The units AgentBay takes them in: `Timeout` in whole seconds, `MaxRuntime` in whole minutes; a cap is set
+    /// when a session is created, so it does not go with `--session-id`.
+    static func validateLifecycle(_ request: SessionRequest) throws {
+        if let idle = request.idleTimeout {
+            guard idle >= .seconds(1), idle.components.attoseconds == 0 else {
+                throw SessionError.invalidArgument(
+                    "--idle-timeout \(DurationParsing.text(idle)) is not a whole number of seconds; AgentBay takes "
+                        + "the idle release in seconds (for example 90s or 5m)")
+            }
+        }
+        if let cap = request.maxRuntime {
+            guard cap.components.seconds % 60 == 0, cap.components.attoseconds == 0 else {
+                let minutes = Int((cap.inSeconds / 60).rounded(.up))
+                throw SessionError.invalidArgument(
+                    "--max-runtime \(DurationParsing.text(cap)) is not a whole number of minutes; AgentBay takes "
+                        + "the max runtime in minutes (use \(minutes)m)")
+            }
+            if request.sessionId != nil {
+                throw SessionError.invalidArgument(
+                    "--max-runtime is set when a session is created; it does not go with --session-id")
+            }
+        }
+    }
+}

@@ -31,7 +31,7 @@ public enum SessionOpener {
         try refuse("--label", !request.labels.isEmpty, unless: ["--local", "--agentbay"],
             purpose: "a new local or AgentBay session")
         let agentBayOnly = [("--image", request.imageId != nil), ("--endpoint", request.endpoint != nil),
-            ("--api-key-env", request.apiKeyVariable != nil)]
+            ("--api-key-env", request.apiKeyVariable != nil)] + lifecycleFlags(request)
         for (flag, given) in agentBayOnly {
             try refuse(flag, given, unless: ["--agentbay"], purpose: "AgentBay sessions")
         }
@@ -55,6 +55,7 @@ public enum SessionOpener {
                 "--workspace and --label are for a new session; leave them out with --session-id")
         }
         _ = try headerFields(request.headers)
+        try validateLifecycle(request)
     }
 
     /// Which backend `request` opens. A backend flag decides; AgentBay-only flags (`--image`, `--endpoint`,
@@ -65,7 +66,9 @@ public enum SessionOpener {
         if request.mcpCommand != nil || request.url != nil || request.configFile != nil {
             return Choice(backend: .mcp)
         }
-        if request.agentBay || request.imageId != nil || request.endpoint != nil || request.apiKeyVariable != nil {
+        if request.agentBay || request.imageId != nil || request.endpoint != nil || request.apiKeyVariable != nil
+            || lifecycleFlags(request).contains(where: \.1)
+        {
             return Choice(backend: .agentbay)
         }
         if request.local || request.workspace != nil || request.sessionId?.hasPrefix("local-") == true {
@@ -104,11 +107,14 @@ public enum SessionOpener {
             let config = try agentBayConfiguration(request)
             note("AgentBay session" + (choice.reason.map { " (\($0); --local for a local session)" } ?? "")
                 + ": \(config)")
+            let lifecycle = AgentBayLifecycleOptions(
+                idleTimeout: request.idleTimeout, maxRuntime: request.maxRuntime, keepAlive: request.keepAlive)
             if let id = request.sessionId {
-                return try await AgentBaySession.attach(config: config, sessionId: id)
+                return try await AgentBaySession.attach(config: config, sessionId: id, lifecycle: lifecycle)
             }
             return try await AgentBaySession.create(
-                config: config, imageId: request.imageId ?? "linux_latest", labels: request.labels)
+                config: config, imageId: request.imageId ?? "linux_latest", labels: request.labels,
+                lifecycle: lifecycle)
         }
     }
 }

@@ -47,6 +47,12 @@ public struct SessionRequest: Sendable, Equatable {
     public var apiKeyVariable: String?
     /// `--timeout-ms`: also the AgentBay API's connect and read timeout.
     public var timeoutMilliseconds: Int?
+    /// `--idle-timeout`: the idle release of a new AgentBay session (and the keep-alive period of any).
+    public var idleTimeout: Duration?
+    /// `--max-runtime`: the cap on a new AgentBay session's life.
+    public var maxRuntime: Duration?
+    /// False for `--no-keepalive`: baysh does not refresh the AgentBay session's idle timer.
+    public var keepAlive = true
 
     /// The process environment (tests pass their own).
     public var environment: [String: String] = ProcessInfo.processInfo.environment

@@ -54,6 +54,24 @@ public protocol Session: AnyObject, Sendable {
 
     /// Lets go of the connection or child process without deleting the session. Safe to call twice.
     func close() async
+
+    // Lifecycle (SessionLifecycle.swift has the defaults for backends without one).
+
+    /// What baysh knows about how long the session lives, without I/O: idle release, max runtime, keep-alive,
+    /// and whether the backend found the session gone.
+    var lifecycle: SessionLifecycle { get }
+
+    /// get_status: the session's state as the backend reports it (`RUNNING`, `PAUSED`, …).
+    func status() async throws -> SessionStatus
+
+    /// Pauses the session and waits until it is paused.
+    func pause() async throws -> SessionStatus
+
+    /// Resumes a paused session and waits until it runs.
+    func resume() async throws -> SessionStatus
+
+    /// Opens a fresh session like this one (same image, labels and lifecycle settings) for `:new`.
+    func openSuccessor() async throws -> any Session
 }
 
 extension Session {

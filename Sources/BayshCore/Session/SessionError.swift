@@ -24,6 +24,10 @@ public enum SessionError: Error, Sendable, Equatable, CustomStringConvertible {
     case api(code: String, message: String, requestId: String?, httpStatus: Int?)
     /// Configuration is missing or wrong (no API key, unreadable config file).
     case configuration(String)
+    /// The session no longer exists (released after being idle, deleted elsewhere); nothing was sent.
+    case sessionGone(sessionId: String, reason: String)
+    /// The session is paused; the call was not sent.
+    case paused(sessionId: String)
 
     public var description: String {
         switch self {
@@ -45,6 +49,11 @@ public enum SessionError: Error, Sendable, Equatable, CustomStringConvertible {
             return text + "\nuse :reconnect to start it again"
         case .protocolViolation(let message):
             return "the server broke the protocol: \(message)"
+        case .sessionGone(let sessionId, let reason):
+            return "session \(sessionId) is gone (\(reason)); baysh does not replace it by itself: "
+                + ":new opens a fresh session with the same image and labels"
+        case .paused(let sessionId):
+            return "session \(sessionId) is paused, so the call was not sent; :resume resumes it"
         case .api(let code, let message, let requestId, let httpStatus):
             var text = "AgentBay error"
             if let httpStatus { text += " (HTTP \(httpStatus))" }

@@ -74,10 +74,13 @@ extension Shell {
         if text.hasPrefix(":") {
             let (outcome, kind) = await runMeta(text.dropFirst())
             result = LineResult(outcome: outcome, kind: kind)
+        } else if let refusal = refuseCallToGoneSession() {
+            result = LineResult(outcome: refusal, kind: .refused)
         } else {
             result = await runCall(entry)
         }
         let failed = await printOutput(result.outcome)
+        reportSessionGoneAfter(result.outcome)
         // 7. Record. The record holds the command's whole output, as if it had been printed to the end: a
         // transcript replays the command, and Ctrl-C stopped only the printing of its output, not the command.
         await observer?.shellDidRun(ShellRecord(

@@ -3,10 +3,11 @@ import Foundation
 /// The meta commands about the session: `:session`, `:info`, `:labels`, `:link`, `:delete`, `:keep`, `:reconnect`.
 extension MetaCommand {
     static let session = MetaCommand(
-        name: "session", summary: "show the session's id, backend, image, VPC facts and key",
+        name: "session", summary: "show the session's id, backend, image, VPC facts, key and lifecycle",
         help: """
             Shows what baysh knows about the session without asking it: id, backend, target, image, whether baysh
-            created it (and so deletes it on exit unless :keep), the API key (masked) and VPC facts (token masked).
+            created it (and so deletes it on exit unless :keep), the API key (masked), VPC facts (token masked), and
+            its lifecycle: idle release, max runtime, keep-alive and when it will end.
             """
     ) { shell, _ in
         let session = shell.session
@@ -33,6 +34,7 @@ extension MetaCommand {
             if let token = vpc.token { facts.append("token \(token.masked)") }
             rows.append(["vpc:", facts.joined(separator: ", ")])
         }
+        rows += lifecycleRows(session.lifecycle, now: Date())
         rows.append(["tools:", shell.toolsKnown ? "\(shell.tools.count)" : "unknown (:refresh)"])
         return .lines(TextTable.lines(rows).joined(separator: "\n"))
     }
@@ -130,6 +132,11 @@ extension MetaCommand {
             shell.sessionWasDeleted()
             return .note("deleted session \(shell.session.sessionId)")
         case .failure(let failure):
+            // A session that is already gone leaves nothing to delete: end as if deleted.
+            if let note = await shell.closeIfGone() {
+                shell.sessionWasDeleted()
+                return CommandOutcome(output: note)
+            }
             return .failure(failure.message)
         }
     }

@@ -54,6 +54,7 @@ public struct MetaCommand: Sendable {
     public static let builtIn: [MetaCommand] =
         [help, tools, describe, explain, refresh, server]
         + [session, info, labels, link, delete, keep, reconnect]
+        + [status, pause, resume, new]
         + [timeout, timing, format, set, history, rerun, quit]
 }
 

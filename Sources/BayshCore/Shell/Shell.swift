@@ -37,8 +37,8 @@ public final class Shell {
         }
     }
 
-    /// The session every call goes to.
-    public let session: any Session
+    /// The session every call goes to (`:new` replaces it).
+    public internal(set) var session: any Session
     /// The settings `:format`, `:timing`, `:set`, `:timeout` and `:keep` change.
     public var settings: ShellSettings {
         didSet { configureEditor() }
@@ -62,9 +62,11 @@ public final class Shell {
     private let liveTools = LiveToolIndex()
     /// The first tool list of an interactive shell, fetched while the prompt is already up.
     private var toolsLoading: Task<ToolIndex, any Error>?
-    private var quitRequested = false
+    var quitRequested = false
     /// Set by `:delete`: the session is gone, so exiting neither deletes nor closes it again.
-    private var sessionEnded = false
+    var sessionEnded = false
+    /// Whether the user was told that the session is gone (said once: Shell+Lifecycle.swift).
+    var sessionGoneReported = false
     var anyFailed = false
     /// Destructive tools the user answered `a` (always) for: asking before every `shell` call would make the
     /// local session, whose shell tool is destructive, tiresome to explore.
@@ -307,6 +309,7 @@ public final class Shell {
         toolsLoading = nil
         await observer?.shellWillExit()
         guard !sessionEnded else { return }
+        if let note = await closeIfGone() { return writer.write(note) }
         var output = RenderedOutput()
         let id = session.sessionId
         if session.ownership == .created, !settings.keepSession {
@@ -314,8 +317,13 @@ public final class Shell {
             case .success:
                 if editor.isInteractive { output.errorLine("deleted session \(id)", style: .dim) }
             case .failure(let failure):
-                anyFailed = true
-                output.errorLine("could not delete session \(id): \(failure.message)")
+                // Found gone by the delete itself: nothing was left to delete, which is not a failure.
+                if let note = await closeIfGone() {
+                    output.append(note)
+                } else {
+                    anyFailed = true
+                    output.errorLine("could not delete session \(id): \(failure.message)")
+                }
             }
         } else {
             await session.close()

@@ -4,8 +4,12 @@ import MCP
 /// Session lifecycle actions: CreateMcpSession, GetSession, GetSessionDetail, DeleteSessionAsync (ReleaseMcpSession
 /// where the API lacks it), SyncContext/GetContextInfo, ListSession.
 extension AgentBayClient {
-    /// CreateMcpSession. `imageId` nil lets the server choose (`linux_latest`).
-    public func createSession(imageId: String?, labels: [String: String]) async throws -> AgentBaySessionFacts {
+    /// CreateMcpSession. `imageId` nil lets the server choose (`linux_latest`). `idleTimeout` is sent as `Timeout`
+    /// in whole seconds (rounded up) and `maxRuntime` as `MaxRuntime` in whole minutes (rounded up); nil leaves the
+    /// server's defaults.
+    public func createSession(
+        imageId: String?, labels: [String: String], idleTimeout: Duration? = nil, maxRuntime: Duration? = nil
+    ) async throws -> AgentBaySessionFacts {
         var parameters: [String: String] = [
             "SdkStats": WireJSON.text([
                 "source": "sdk", "sdk_language": "swift", "sdk_version": .string(BayshVersion.current),
@@ -15,6 +19,8 @@ extension AgentBayClient {
         if let imageId, !imageId.isEmpty { parameters["ImageId"] = imageId }
         if !labels.isEmpty { parameters["Labels"] = WireJSON.text(.object(labels.mapValues(Value.string))) }
         if let region = configuration.regionId { parameters["LoginRegionId"] = region }
+        if let idleTimeout { parameters["Timeout"] = String(Int(idleTimeout.inSeconds.rounded(.up))) }
+        if let maxRuntime { parameters["MaxRuntime"] = String(Int((maxRuntime.inSeconds / 60).rounded(.up))) }
         let envelope = try await send("CreateMcpSession", parameters)
         let data = try envelope.dataObject(action: "CreateMcpSession")
         if data["Success"].flatMap(WireValue.bool) == false {
@@ -167,14 +173,18 @@ extension AgentBayClient {
         do {
             return try await body()
         } catch SessionError.api(let code, let message, let requestId, _)
-            where code.contains("NotFound") && !code.hasPrefix("InvalidAction")
-                || message.lowercased().contains("session not found")
+            where Self.isSessionNotFound(code: code, message: message)
         {
             throw SessionError.notFound(
                 "AgentBay session \(sessionId) not found ([\(code)] \(message)"
                     + (requestId.map { ", request id \($0)" } ?? "")
                     + "); `baysh sessions` lists the live ones")
         }
+    }
+
+    /// The API's answer for a session it does not know (`InvalidMcpSession.NotFound`, "Session not found").
+    static func isSessionNotFound(code: String, message: String) -> Bool {
+        code.contains("NotFound") && !code.hasPrefix("InvalidAction") || message.lowercased().contains("session not found")
     }
 
     /// The gateway's answer for an action it does not know (`InvalidAction.NotFound`, HTTP 404).

@@ -18,15 +18,19 @@ public final class AgentBaySession: Session {
     public let imageId: String?
     /// CreateMcpSession/GetSession facts.
     public let facts: AgentBaySessionFacts
-    private let deletePolling: AgentBayDeletePolling
+    let deletePolling: AgentBayDeletePolling
     private let toolCache: Mutex<[ToolInfo]?>
+    /// Idle release, max runtime and the keep-alive task (started here, stopped by close and delete).
+    let keeper: AgentBayKeepAlive
+    /// The labels as last set or read, for `:new` (nil when never known).
+    let knownLabels: Mutex<[String: String]?>
 
     public var maskedAPIKey: String? { client.configuration.apiKey.masked }
     public var cachedTools: [ToolInfo]? { toolCache.withLock { $0 } }
 
     init(
         client: AgentBayClient, facts: AgentBaySessionFacts, imageId: String?, ownership: SessionOwnership,
-        deletePolling: AgentBayDeletePolling
+        deletePolling: AgentBayDeletePolling, lifecycle: AgentBayLifecycleOptions, labels: [String: String]?
     ) {
         self.client = client
         self.facts = facts
@@ -36,9 +40,13 @@ public final class AgentBaySession: Session {
         self.deletePolling = deletePolling
         self.vpc = facts.vpc
         self.toolCache = Mutex(facts.tools.flatMap { $0.isEmpty ? nil : $0 })
+        self.knownLabels = Mutex(labels)
+        self.keeper = AgentBayKeepAlive(
+            client: client, sessionId: facts.sessionId, options: lifecycle, createdByBaysh: ownership == .created)
         self.descriptor = SessionDescriptor(
             backend: .agentbay, label: Self.shortLabel(facts.sessionId), target: "agentbay-\(imageId ?? "session")",
             imageId: imageId)
+        keeper.start()
     }
 
     /// `session-04bdwfj7u688ec96t` → `session-04bd…`.
@@ -50,24 +58,29 @@ public final class AgentBaySession: Session {
     public static func create(
         config: AgentBayConfiguration, imageId: String?, labels: [String: String] = [:],
         retryPolicy: AgentBayRetryPolicy = .standard, deletePolling: AgentBayDeletePolling = .standard,
+        lifecycle: AgentBayLifecycleOptions = AgentBayLifecycleOptions(),
         logger: Logger = Logger(label: "baysh.agentbay")
     ) async throws -> AgentBaySession {
         let client = AgentBayClient(configuration: config, retryPolicy: retryPolicy, logger: logger)
         do {
-            let facts = try await client.createSession(imageId: imageId, labels: labels)
+            let facts = try await client.createSession(
+                imageId: imageId, labels: labels, idleTimeout: lifecycle.idleTimeout, maxRuntime: lifecycle.maxRuntime)
             return AgentBaySession(
                 client: client, facts: facts, imageId: imageId.flatMap { $0.isEmpty ? nil : $0 } ?? "linux_latest",
-                ownership: .created, deletePolling: deletePolling)
+                ownership: .created, deletePolling: deletePolling, lifecycle: lifecycle, labels: labels)
         } catch {
             client.close()
             throw error
         }
     }
 
-    /// Attaches to an existing session (`--session-id`); it is never deleted implicitly.
+    /// Attaches to an existing session (`--session-id`); it is never deleted implicitly. `lifecycle.idleTimeout`
+    /// is the idle release the session was created with (it sets the keep-alive period); the rest is not sent.
     public static func attach(
         config: AgentBayConfiguration, sessionId: String, retryPolicy: AgentBayRetryPolicy = .standard,
-        deletePolling: AgentBayDeletePolling = .standard, logger: Logger = Logger(label: "baysh.agentbay")
+        deletePolling: AgentBayDeletePolling = .standard,
+        lifecycle: AgentBayLifecycleOptions = AgentBayLifecycleOptions(),
+        logger: Logger = Logger(label: "baysh.agentbay")
     ) async throws -> AgentBaySession {
         let client = AgentBayClient(configuration: config, retryPolicy: retryPolicy, logger: logger)
         do {
@@ -78,8 +91,12 @@ public final class AgentBaySession: Session {
             {
                 imageId = AgentBayEnvelope.string(data, "ImageId").flatMap { $0.isEmpty ? nil : $0 }
             }
-            return AgentBaySession(
-                client: client, facts: facts, imageId: imageId, ownership: .attached, deletePolling: deletePolling)
+            let session = AgentBaySession(
+                client: client, facts: facts, imageId: imageId, ownership: .attached, deletePolling: deletePolling,
+                lifecycle: lifecycle, labels: nil)
+            // Attached while paused: calls wait for :resume instead of failing on the server.
+            session.keeper.setPaused(["PAUSING", "PAUSED", "RESUMING"].contains(facts.status ?? ""))
+            return session
         } catch {
             client.close()
             throw error
@@ -97,7 +114,7 @@ public final class AgentBaySession: Session {
 
     public func listTools(imageId: String?, refresh: Bool) async throws -> [ToolInfo] {
         if !refresh, imageId == nil, let cached = cachedTools { return cached }
-        let tools = try await client.listMcpTools(imageId: imageId ?? self.imageId ?? "linux_latest")
+        let tools = try await guarded { try await client.listMcpTools(imageId: imageId ?? self.imageId ?? "linux_latest") }
         toolCache.withLock { $0 = tools }
         return tools
     }
@@ -108,6 +125,16 @@ public final class AgentBaySession: Session {
     }
 
     public func callTool(name: String, arguments: [String: Value], options: CallOptions) async throws -> ToolResult {
+        if keeper.isPaused { throw SessionError.paused(sessionId: sessionId) }
+        return try await guarded {
+            // The call restarts the server's idle timer when it is sent; a long call counts from its start.
+            keeper.noteActivity(call: true)
+            defer { keeper.noteActivity(call: true) }
+            return try await route(name: name, arguments: arguments, options: options)
+        }
+    }
+
+    private func route(name: String, arguments: [String: Value], options: CallOptions) async throws -> ToolResult {
         // Only a direct route needs the server up front; the API route lets the backend resolve an unknown one.
         let wantsDirectRoute = (vpc?.isEnabled ?? false) || (facts.linkUrl != nil && facts.token != nil)
         let server: String?
@@ -133,15 +160,18 @@ public final class AgentBaySession: Session {
     }
 
     public func labels() async throws -> [String: String] {
-        try await client.labels(sessionId: sessionId)
+        let labels = try await guarded { try await client.labels(sessionId: sessionId) }
+        knownLabels.withLock { $0 = labels }
+        return labels
     }
 
     public func setLabels(_ labels: [String: String]) async throws {
-        try await client.setLabels(sessionId: sessionId, labels)
+        try await guarded { try await client.setLabels(sessionId: sessionId, labels) }
+        knownLabels.withLock { $0 = labels }
     }
 
     public func info() async throws -> SessionInfo {
-        let resource = try await client.resource(sessionId: sessionId)
+        let resource = try await guarded { try await client.resource(sessionId: sessionId) }
         var fields: [SessionInfo.Field] = [
             .init("session_id", resource.sessionId),
             .init("resource_url", resource.resourceUrl ?? ""),
@@ -169,14 +199,22 @@ public final class AgentBaySession: Session {
     }
 
     public func link(protocolType: String?, port: Int?, options: String?) async throws -> String {
-        try await client.link(sessionId: sessionId, protocolType: protocolType, port: port, options: options)
+        try await guarded {
+            try await client.link(sessionId: sessionId, protocolType: protocolType, port: port, options: options)
+        }
     }
 
+    /// Stops the keep-alive first, so no refresh races the delete. A session already gone throws
+    /// ``SessionError/sessionGone(sessionId:reason:)``: there is nothing left to delete.
     public func delete(syncContext: Bool) async throws {
-        try await client.deleteSession(sessionId, syncContext: syncContext, polling: deletePolling)
+        keeper.stop()
+        try await guarded {
+            try await client.deleteSession(sessionId, syncContext: syncContext, polling: deletePolling)
+        }
     }
 
     public func close() async {
+        keeper.stop()
         client.close()
     }
 }

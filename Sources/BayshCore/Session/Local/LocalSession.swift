@@ -34,9 +34,13 @@ public final class LocalSession: Session {
     private struct State {
         var record: LocalSessionRecord
         var deleted = false
+        /// The last tool call, for `:status`'s idle time.
+        var lastCall: Date?
     }
 
     private let state: Mutex<State>
+    /// When this baysh opened the session (idle time counts from here before the first call).
+    private let openedAt = Date()
     private let store: LocalSessionStore
     private let workspace: Workspace
 
@@ -116,6 +120,7 @@ public final class LocalSession: Session {
         let clock = ContinuousClock()
         let started = clock.now
         try checkNotDeleted()
+        state.withLock { $0.lastCall = Date() }
         guard let tool = LocalToolCatalog.tool(named: name) else {
             throw SessionError.notFound(
                 "the local session has no tool '\(name)'; its tools are "
@@ -223,6 +228,19 @@ public final class LocalSession: Session {
 
     /// Nothing to let go of: no connection, no child process outlives a call.
     public func close() async {}
+
+    /// Runs on this machine: never released when idle, no runtime cap, nothing to keep alive.
+    public var lifecycle: SessionLifecycle {
+        SessionLifecycle(applies: true, openedAt: openedAt, createdByBaysh: ownership == .created,
+            lastCall: state.withLock { $0.lastCall })
+    }
+
+    /// `RUNNING` while the session exists; idle time counts from the last call in this baysh (or its opening).
+    public func status() async throws -> SessionStatus {
+        try checkNotDeleted()
+        let lastCall = state.withLock { $0.lastCall }
+        return SessionStatus(state: "RUNNING", idleFor: .between(lastCall ?? openedAt, Date()))
+    }
 
     private func checkNotDeleted() throws {
         if state.withLock({ $0.deleted }) {
