@@ -11,44 +11,48 @@
 /// Every value starts at the beginning of a word, and a timestamp or duration must end where a word ends, so
 /// `x2026-12-02T06:10:00` or `took 3 msec` stay as they are.
 struct MaskScanner {
-    let input: [UInt8]
-    private(set) var output: [UInt8] = []
-    /// Whether anything was masked.
-    private(set) var changed = false
-    private var position = 0
+    let input: UnsafeBufferPointer<UInt8>
 
-    init(_ input: [UInt8]) {
+    init(_ input: UnsafeBufferPointer<UInt8>) {
         self.input = input
     }
 
-    mutating func run(durations: Bool) {
-        output.reserveCapacity(input.count)
+    /// The values to mask, in order, without overlaps.
+    func values(durations: Bool) -> [(range: Range<Int>, kind: OutputMasks.Kind)] {
+        var found: [(range: Range<Int>, kind: OutputMasks.Kind)] = []
+        var position = 0
         while position < input.count {
-            if position == 0 || !Self.isAlphanumeric(input[position - 1]) {
-                if let end = timestampEnd(at: position) {
-                    replace(upTo: end, from: position, with: .time)
-                    continue
-                }
-                if let (kind, value) = namedId(at: position) {
-                    output += input[position..<value.lowerBound]
-                    replace(upTo: value.upperBound, from: value.lowerBound, with: kind)
-                    continue
-                }
-                if durations, let value = duration(at: position) {
-                    output += input[position..<value.lowerBound]
-                    replace(upTo: value.upperBound, from: value.lowerBound, with: .duration)
-                    continue
-                }
+            let first = input[position]
+            // Only a word start can begin a value, and only with a digit or the first letter of a name.
+            guard position == 0 || !Self.isAlphanumeric(input[position - 1]),
+                Self.isDigit(first) || Self.startsName[Int(first)]
+            else {
+                position += 1
+                continue
             }
-            output.append(input[position])
-            position += 1
+            if Self.isDigit(first) {
+                if let end = timestampEnd(at: position) {
+                    found.append((position..<end, .time))
+                    position = end
+                } else {
+                    position += 1
+                }
+            } else if let (kind, value) = namedId(at: position) {
+                found.append((value, kind))
+                position = value.upperBound
+            } else if durations, first | 0x20 == UInt8(ascii: "t"), let value = duration(at: position) {
+                found.append((value, .duration))
+                position = value.upperBound
+            } else {
+                position += 1
+            }
         }
+        return found
     }
 
-    private mutating func replace(upTo end: Int, from start: Int, with kind: OutputMasks.Kind) {
-        output += kind.placeholder.utf8
-        changed = changed || start < end
-        position = end
+    /// The first letters of `trace`, `request`, `session` and `took`, in both cases.
+    private static let startsName: [Bool] = (0..<256).map { byte in
+        "tTrRsS".utf8.contains(UInt8(byte))
     }
 
     // MARK: - Timestamps
@@ -59,7 +63,8 @@ struct MaskScanner {
         guard digits(4, &at), byte(at) == UInt8(ascii: "-"), skip(1, &at), digits(2, &at),
             byte(at) == UInt8(ascii: "-"), skip(1, &at), digits(2, &at)
         else { return nil }
-        guard let separator = byte(at), [UInt8(ascii: "T"), UInt8(ascii: "t"), UInt8(ascii: " ")].contains(separator)
+        guard let separator = byte(at),
+            separator == UInt8(ascii: "T") || separator == UInt8(ascii: "t") || separator == UInt8(ascii: " ")
         else { return nil }
         at += 1
         guard digits(2, &at), byte(at) == UInt8(ascii: ":"), skip(1, &at), digits(2, &at) else { return nil }
@@ -92,19 +97,29 @@ struct MaskScanner {
 
     // MARK: - Ids
 
-    private static let idNames: [([UInt8], OutputMasks.Kind)] = [
-        (Array("trace".utf8), .traceId), (Array("request".utf8), .requestId), (Array("session".utf8), .sessionId),
-    ]
+    private static let id = Array("id".utf8)
+    private static let took = Array("took ".utf8)
+
+    private static let trace = Array("trace".utf8)
+    private static let request = Array("request".utf8)
+    private static let session = Array("session".utf8)
 
     /// An id after its name (`trace id`, `traceId`, `"request_id": "`...): the kind and the id's byte range.
     private func namedId(at start: Int) -> (OutputMasks.Kind, Range<Int>)? {
-        guard let (name, kind) = Self.idNames.first(where: { matches($0.0, at: start) }) else { return nil }
+        let (name, kind): ([UInt8], OutputMasks.Kind)
+        switch input[start] | 0x20 {
+        case UInt8(ascii: "t"): (name, kind) = (Self.trace, .traceId)
+        case UInt8(ascii: "r"): (name, kind) = (Self.request, .requestId)
+        case UInt8(ascii: "s"): (name, kind) = (Self.session, .sessionId)
+        default: return nil
+        }
+        guard matches(name, at: start) else { return nil }
         var at = start + name.count
         // `id` straight after (`traceId`), or after one of `_`, `-`, a space.
-        if let joiner = byte(at), [UInt8(ascii: "_"), UInt8(ascii: "-"), UInt8(ascii: " ")].contains(joiner) {
+        if let joiner = byte(at), joiner == UInt8(ascii: "_") || joiner == UInt8(ascii: "-") || joiner == 0x20 {
             at += 1
         }
-        guard matches(Array("id".utf8), at: at) else { return nil }
+        guard matches(Self.id, at: at) else { return nil }
         at += 2
         if let next = byte(at), Self.isAlphanumeric(next) { return nil }
         skipQuote(&at)
@@ -140,7 +155,7 @@ struct MaskScanner {
 
     /// The figure and unit of `took 3 ms` / `took 2.31 s` starting at `start`.
     private func duration(at start: Int) -> Range<Int>? {
-        guard matches(Array("took ".utf8), at: start) else { return nil }
+        guard matches(Self.took, at: start) else { return nil }
         var at = start + 5
         let valueStart = at
         while let next = byte(at), Self.isDigit(next) { at += 1 }
@@ -151,7 +166,7 @@ struct MaskScanner {
         }
         guard byte(at) == UInt8(ascii: " ") else { return nil }
         at += 1
-        if matches(Array("ms".utf8), at: at) {
+        if byte(at) == UInt8(ascii: "m"), byte(at + 1) == UInt8(ascii: "s") {
             at += 2
         } else if byte(at) == UInt8(ascii: "s") {
             at += 1

@@ -14,29 +14,27 @@ struct OutputComparison: Sendable {
     /// The printed lines, trailing blank lines left out.
     let lines: [OutputLine]
     let masks: OutputMasks?
-    /// `lines` masked; only made when a recorded line holds a placeholder (it is the only way masking can matter).
-    private let masked: [OutputLine]?
+    /// Which recorded lines hold a placeholder: only against those is a printed line masked (it is the only way
+    /// masking can matter), and only when it does not fit as printed.
+    private let placeholders: [Bool]
 
     init(expected: [OutputLine], actual: [OutputLine], masks: OutputMasks?) {
         self.pattern = OutputLine.trimmingTrailingBlankLines(expected)
         self.lines = OutputLine.trimmingTrailingBlankLines(actual)
         self.masks = masks
-        if let masks, pattern.contains(where: { OutputMasks.hasPlaceholder($0.text) }) {
-            masked = lines.map(masks.mask)
-        } else {
-            masked = nil
-        }
+        self.placeholders = masks == nil ? [] : pattern.map { OutputMasks.hasPlaceholder($0.text) }
     }
 
     /// The printed lines as a recording would write them: masked when there are masks.
     var recordedForm: [OutputLine] {
-        masked ?? masks.map { masks in lines.map(masks.mask) } ?? lines
+        masks.map { masks in lines.map(masks.mask) } ?? lines
     }
 
     /// Recorded line `p` against printed line `a`.
     func lineMatches(_ p: Int, _ a: Int) -> Bool {
-        OutputMatcher.lineMatches(pattern[p], lines[a])
-            || (masked.map { OutputMatcher.lineMatches(pattern[p], $0[a]) } ?? false)
+        if OutputMatcher.lineMatches(pattern[p], lines[a]) { return true }
+        guard let masks, placeholders[p], pattern[p].isError == lines[a].isError else { return false }
+        return OutputMatcher.lineMatches(pattern[p], masks.mask(lines[a]))
     }
 
     /// Whether the printed output fits the recording, as lines or as JSON.
@@ -89,17 +87,20 @@ struct OutputComparison: Sendable {
         return (value, first.isError)
     }
 
-    private func valueMatches(_ expected: Value, _ actual: Value) -> Bool {
+    /// `key` is the member name the values are under, if any: an id is masked by the name before it
+    /// (`"traceId": "<trace-id>"`), so a string is masked with its name in front, as the recorder saw it.
+    private func valueMatches(_ expected: Value, _ actual: Value, key: String? = nil) -> Bool {
         switch (expected, actual) {
         case (.object(let pattern), .object(let object)):
             return pattern.count == object.count
-                && pattern.allSatisfy { key, value in object[key].map { valueMatches(value, $0) } ?? false }
+                && pattern.allSatisfy { key, value in object[key].map { valueMatches(value, $0, key: key) } ?? false }
         case (.array(let pattern), .array(let array)):
-            return pattern.count == array.count && zip(pattern, array).allSatisfy(valueMatches)
+            return pattern.count == array.count && zip(pattern, array).allSatisfy { valueMatches($0, $1, key: key) }
         case (.string(let pattern), .string(let text)):
             if OutputMatcher.textMatches(pattern[...], text[...]) { return true }
             guard let masks, OutputMasks.hasPlaceholder(pattern) else { return false }
-            return OutputMatcher.textMatches(pattern[...], masks.mask(text, isError: false)[...])
+            let name = key.map { "\"\($0)\": \"" } ?? ""
+            return OutputMatcher.textMatches((name + pattern)[...], masks.mask(name + text, isError: false)[...])
         case (.int(let one), .double(let other)), (.double(let other), .int(let one)):
             return Double(one) == other
         default:

@@ -1,5 +1,11 @@
 import Foundation
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// The values that change from run to run, and how a transcript writes them: a named placeholder each.
 ///
 /// ```
@@ -37,8 +43,13 @@ public struct OutputMasks: Sendable, Equatable {
     private let literals: [Literal]
 
     private struct Literal: Sendable, Equatable {
-        var text: String
+        var bytes: [UInt8]
         var kind: Kind
+
+        init(text: String, kind: Kind) {
+            self.bytes = Array(text.utf8)
+            self.kind = kind
+        }
     }
 
     /// Masks for a session: its workspace (and the same folder with symlinks resolved), baysh's output folder for
@@ -54,7 +65,7 @@ public struct OutputMasks: Sendable, Equatable {
             if real != trimmed, real.count > 1 { literals.append(Literal(text: real, kind: kind)) }
         }
         if let sessionId, sessionId.count >= 6 { literals.append(Literal(text: sessionId, kind: .sessionId)) }
-        self.literals = literals.sorted { $0.text.utf8.count > $1.text.utf8.count }
+        self.literals = literals.sorted { $0.bytes.count > $1.bytes.count }
     }
 
     /// The masks of the session a shell runs: its workspace, output folder and id.
@@ -71,15 +82,39 @@ public struct OutputMasks: Sendable, Equatable {
 
     /// `text` with its volatile values replaced by placeholders; `isError` lines also get `took N ms` masked.
     public func mask(_ text: String, isError: Bool) -> String {
-        var text = text
-        for literal in literals where text.contains(literal.text) {
-            text = Self.replacing(literal, in: text)
+        let result: [UInt8]? = TerminalText.withUTF8(text) { bytes in self.masked(bytes, isError: isError) }
+        return result.map { String(decoding: $0, as: UTF8.self) } ?? text
+    }
+
+    /// The line's bytes with its volatile values replaced, or nil when it has none (the common case, which costs
+    /// no copy).
+    func masked(_ bytes: UnsafeBufferPointer<UInt8>, isError: Bool) -> [UInt8]? {
+        var replaced: [UInt8]?
+        for literal in literals {
+            let result = replaced.map { text in text.withUnsafeBufferPointer { Self.replacing(literal, in: $0) } }
+                ?? Self.replacing(literal, in: bytes)
+            if let result { replaced = result }
         }
-        // Every pattern below needs a digit: ids, timestamps and durations alike.
-        guard text.utf8.contains(where: { $0 >= 0x30 && $0 <= 0x39 }) else { return text }
-        var scanner = MaskScanner(Array(text.utf8))
-        scanner.run(durations: isError)
-        return scanner.changed ? String(decoding: scanner.output, as: UTF8.self) : text
+        guard let replaced else { return Self.scanned(bytes, isError: isError) }
+        return replaced.withUnsafeBufferPointer { Self.scanned($0, isError: isError) } ?? replaced
+    }
+
+    /// The bytes with the values ``MaskScanner`` finds replaced, or nil when it finds none.
+    private static func scanned(_ bytes: UnsafeBufferPointer<UInt8>, isError: Bool) -> [UInt8]? {
+        // Every pattern the scanner knows needs a digit: ids, timestamps and durations alike.
+        guard bytes.contains(where: MaskScanner.isDigit) else { return nil }
+        let values = MaskScanner(bytes).values(durations: isError)
+        guard !values.isEmpty else { return nil }
+        var output: [UInt8] = []
+        output.reserveCapacity(bytes.count)
+        var start = 0
+        for value in values {
+            output += bytes[start..<value.range.lowerBound]
+            output += value.kind.placeholder.utf8
+            start = value.range.upperBound
+        }
+        output += bytes[start...]
+        return output
     }
 
     /// Whether `text` holds a placeholder, so a line is worth masking before it is compared with it.
@@ -88,27 +123,55 @@ public struct OutputMasks: Sendable, Equatable {
         return Kind.allCases.contains { text.contains($0.placeholder) }
     }
 
-    /// Each whole occurrence of the literal replaced: one followed by more of a name (`/ws2` for `/ws`, `id7` for
-    /// `id`) is another value and stays.
-    private static func replacing(_ literal: Literal, in text: String) -> String {
-        var result = ""
-        var rest = text[...]
-        while let found = rest.firstRange(of: literal.text) {
-            let before = found.lowerBound == text.startIndex ? nil : text[text.index(before: found.lowerBound)]
-            let after = rest[found.upperBound...]
-            // A path after another `/` is a deeper path (`/private/tmp/ws` is not `/tmp/ws`).
-            let joined = before.map { isNameCharacter($0) || (literal.kind != .sessionId && $0 == "/") } ?? false
-            let whole = !joined
-                && !(after.first.map(isNameCharacter) ?? false)
-                && !(after.first == "." && after.dropFirst().first.map(isNameCharacter) == true)
-            result += rest[..<found.lowerBound]
-            result += whole ? literal.kind.placeholder : literal.text
-            rest = after
+    /// Each whole occurrence of the literal replaced, or nil when there is none: one followed by more of a name
+    /// (`/ws2` for `/ws`, `id7` for `id`) is another value and stays, and so does a path right after another `/`
+    /// (`/private/tmp/ws` is not `/tmp/ws`).
+    private static func replacing(_ literal: Literal, in bytes: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
+        let needle = literal.bytes
+        guard bytes.count >= needle.count else { return nil }
+        var output: [UInt8] = []
+        var copied = 0
+        var from = 0
+        while let found = find(needle, in: bytes, from: from) {
+            let before = found > 0 ? bytes[found - 1] : nil
+            let end = found + needle.count
+            let after = end < bytes.count ? bytes[end] : nil
+            let afterNext = end + 1 < bytes.count ? bytes[end + 1] : nil
+            let joined = before.map { isNameByte($0) || (literal.kind != .sessionId && $0 == UInt8(ascii: "/")) }
+                ?? false
+            let continues = after.map(isNameByte) == true
+                || (after == UInt8(ascii: ".") && afterNext.map(isNameByte) == true)
+            if !joined, !continues {
+                output += bytes[copied..<found]
+                output += literal.kind.placeholder.utf8
+                copied = end
+            }
+            from = end
         }
-        return result + rest
+        guard copied > 0 else { return nil }
+        output += bytes[copied...]
+        return output
     }
 
-    private static func isNameCharacter(_ character: Character) -> Bool {
-        character.isLetter || character.isNumber || character == "_" || character == "-"
+    /// Where `needle` next occurs in `bytes` at or after `from`.
+    private static func find(_ needle: [UInt8], in haystack: UnsafeBufferPointer<UInt8>, from: Int) -> Int? {
+        guard haystack.count - from >= needle.count else { return nil }
+        // memchr to each place the first byte occurs, memcmp for the rest (memmem is not in every C library).
+        return needle.withUnsafeBufferPointer { pattern -> Int? in
+            let base = haystack.baseAddress!
+            var at = from
+            let last = haystack.count - pattern.count
+            while at <= last {
+                guard let hit = memchr(base + at, Int32(pattern[0]), last - at + 1) else { return nil }
+                at = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+                if memcmp(base + at, pattern.baseAddress!, pattern.count) == 0 { return at }
+                at += 1
+            }
+            return nil
+        }
+    }
+
+    private static func isNameByte(_ byte: UInt8) -> Bool {
+        MaskScanner.isAlphanumeric(byte) || byte == UInt8(ascii: "-") || byte >= 0x80
     }
 }

@@ -81,30 +81,101 @@ struct TranscriptUpdate {
         let end = items.last.map { $0.line + 1 } ?? start
         let comparison = OutputComparison(expected: recorded, actual: change.printed, masks: masks)
         let written = comparison.recordedForm
-        var body: [String] = []
-        var pattern: [OutputLine] = []
+        var pieces: [Piece] = []
         let steps = LineDiff.script(oldCount: recorded.count, newCount: written.count) { e, a in
             OutputMatcher.isLineEllipsis(recorded[e]) || comparison.lineMatches(e, a)
         }
         for step in steps {
             switch step {
-            case .same(let old, _):
-                body += items[old].comments.map { lines[$0] } + [lines[items[old].line]]
-                pattern.append(recorded[old])
-            case .removed(let old):
-                body += items[old].comments.map { lines[$0] }
-            case .added(let new):
-                body.append(Redactor.shared.redact(TranscriptSyntax.outputLine(written[new])))
-                pattern.append(written[new])
+            case .same(let old, _): pieces.append(.kept(old))
+            case .removed(let old): pieces.append(.dropped(old))
+            case .added(let new): pieces.append(.added(new))
             }
+        }
+        func pattern(_ pieces: [Piece]) -> [OutputLine] {
+            pieces.compactMap { piece in
+                switch piece {
+                case .kept(let old): recorded[old]
+                case .dropped: nil
+                case .added(let new): written[new]
+                }
+            }
+        }
+        func fits(_ pieces: [Piece]) -> Bool {
+            OutputComparison(expected: pattern(pieces), actual: change.printed, masks: masks).matches
         }
         // Kept lines must still fit together (a kept `...` line could swallow what follows it); if they do not,
         // the output is written whole as printed.
-        if !OutputComparison(expected: pattern, actual: change.printed, masks: masks).matches {
-            body = items.flatMap { item in item.comments.map { lines[$0] } }
+        guard fits(pieces) else {
+            let body = items.flatMap { item in item.comments.map { lines[$0] } }
                 + written.map { Redactor.shared.redact(TranscriptSyntax.outputLine($0)) }
+            return (start..<end, body)
+        }
+        pieces = droppingLinesAnEllipsisCovers(pieces, recorded: recorded, fits: fits)
+        let body = pieces.flatMap { piece -> [String] in
+            switch piece {
+            case .kept(let old): items[old].comments.map { lines[$0] } + [lines[items[old].line]]
+            case .dropped(let old): items[old].comments.map { lines[$0] }
+            case .added(let new): [Redactor.shared.redact(TranscriptSyntax.outputLine(written[new]))]
+            }
         }
         return (start..<end, body)
+    }
+
+    /// A line of the rewritten output: a recorded line kept or dropped (its comments stay either way), or a new one.
+    private enum Piece: Equatable {
+        case kept(Int)
+        case dropped(Int)
+        case added(Int)
+    }
+
+    /// The diff pairs a kept `...` line with one printed line, so the lines it covered before come back as new
+    /// ones; each such new line next to a kept `...` is left out again while the output still fits, so `...` goes
+    /// on standing for them. A new line that replaces a dropped recorded line (the first as many new lines of a
+    /// run of changes as it drops) stays: the recording showed that line, so the update shows it too. Outputs of
+    /// more than 1,000 lines are left as they are (each try compares the output).
+    private func droppingLinesAnEllipsisCovers(
+        _ pieces: [Piece], recorded: [OutputLine], fits: ([Piece]) -> Bool
+    ) -> [Piece] {
+        guard pieces.count <= 1000 else { return pieces }
+        var replacements: Set<Int> = []
+        var dropped = 0
+        for piece in pieces {
+            switch piece {
+            case .kept: dropped = 0
+            case .dropped: dropped += 1
+            case .added(let new) where dropped > 0:
+                replacements.insert(new)
+                dropped -= 1
+            case .added: break
+            }
+        }
+        func isEllipsis(_ piece: Piece?) -> Bool {
+            if case .kept(let old) = piece { return OutputMatcher.isLineEllipsis(recorded[old]) }
+            return false
+        }
+        var result = pieces
+        var index = 0
+        while index < result.count {
+            guard case .added(let new) = result[index], !replacements.contains(new) else {
+                index += 1
+                continue
+            }
+            let outputs = result.indices.filter { if case .dropped = result[$0] { false } else { true } }
+            let position = outputs.firstIndex(of: index)!
+            let before = position > 0 ? result[outputs[position - 1]] : nil
+            let after = position + 1 < outputs.count ? result[outputs[position + 1]] : nil
+            var candidate = result
+            candidate.remove(at: index)
+            if (isEllipsis(before) || isEllipsis(after)), fits(candidate) {
+                result = candidate
+                // The line before may now sit next to the `...` too.
+                index = max(index - 1, 0)
+            } else {
+                index += 1
+            }
+        }
+        return result
     }
 
     /// Whether the file's first line ends in `\r\n`: its lines are written back the same way.

@@ -104,7 +104,12 @@ public final class TranscriptWriter: Sendable {
                 blanks.removeAll()
             }
             if let masks, let text = masked(line, masks) {
-                buffer.append(TranscriptSyntax.outputLine(OutputLine(text, isError: line.isError)) + "\n")
+                text.withUnsafeBufferPointer { bytes in
+                    buffer.append(TranscriptSyntax.outputPrefix(
+                        isError: line.isError, first: bytes.first, second: bytes.dropFirst().first))
+                    buffer.append(bytes)
+                }
+                buffer.append("\n")
                 return
             }
             buffer.append(marker)
@@ -117,12 +122,17 @@ public final class TranscriptWriter: Sendable {
     /// note with an id or a time in it, and masking it would copy it.
     static let maskedLineLimit = 1 << 20
 
-    /// The line's text masked, or nil when it is too long to mask.
-    private static func masked(_ line: PrintedLines.Line, _ masks: OutputMasks) -> String? {
+    /// The line's bytes masked, or nil when it has nothing to mask or is too long to mask.
+    private static func masked(_ line: PrintedLines.Line, _ masks: OutputMasks) -> [UInt8]? {
         guard line.pieces.reduce(0, { $0 + $1.bytes.count }) <= maskedLineLimit else { return nil }
+        if line.pieces.count == 1 {
+            var result: [UInt8]?
+            line.forEachBuffer { result = masks.masked($0, isError: line.isError) }
+            return result
+        }
         var bytes: [UInt8] = []
         line.forEachBuffer { bytes += $0 }
-        return masks.mask(String(decoding: bytes, as: UTF8.self), isError: line.isError)
+        return bytes.withUnsafeBufferPointer { masks.masked($0, isError: line.isError) }
     }
 
     /// Stops recording and closes the file. Safe to call twice.
