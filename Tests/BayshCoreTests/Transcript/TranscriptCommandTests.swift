@@ -71,7 +71,7 @@ final class TranscriptShell {
         let result = await t.run(":record /dev/full")
         #expect(result.outcome.failed)
         #expect(result.stderr == "cannot record to '/dev/full': No space left on device; choose a writable file\n")
-        #expect(await t.run(":record a b").stderr == "usage: :record FILE|off\n")
+        #expect(await t.run(":record a b").stderr == "usage: :record FILE [--raw]|off\n")
     }
 
     @Test func secretsNeverReachTheTranscript() async throws {
