@@ -24,8 +24,7 @@ struct MaskScanner {
         while position < input.count {
             let first = input[position]
             // Only a word start can begin a value, and only with a digit or the first letter of a name.
-            guard position == 0 || !Self.isAlphanumeric(input[position - 1]),
-                Self.isDigit(first) || Self.startsName[Int(first)]
+            guard Self.startsWord(input, at: position), Self.isDigit(first) || Self.startsName[Int(first)]
             else {
                 position += 1
                 continue
@@ -201,6 +200,15 @@ struct MaskScanner {
             guard isLetter ? actual | 0x20 == expected | 0x20 : actual == expected else { return false }
         }
         return true
+    }
+
+    /// Whether a word may start at `index`: at the start, after a byte that is not a letter, digit or `_`, or
+    /// after a JSON escape that ends a line or a cell (`\n`, `\r`, `\t` inside a JSON text).
+    static func startsWord(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> Bool {
+        guard index > 0, isAlphanumeric(bytes[index - 1]) else { return true }
+        guard index > 1, bytes[index - 2] == UInt8(ascii: "\\") else { return false }
+        let letter = bytes[index - 1]
+        return letter == UInt8(ascii: "n") || letter == UInt8(ascii: "r") || letter == UInt8(ascii: "t")
     }
 
     static func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }

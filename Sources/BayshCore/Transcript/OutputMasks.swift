@@ -133,7 +133,7 @@ public struct OutputMasks: Sendable, Equatable {
         var copied = 0
         var from = 0
         while let found = find(needle, in: bytes, from: from) {
-            let before = found > 0 ? bytes[found - 1] : nil
+            let before = MaskScanner.startsWord(bytes, at: found) ? nil : bytes[found - 1]
             let end = found + needle.count
             let after = end < bytes.count ? bytes[end] : nil
             let afterNext = end + 1 < bytes.count ? bytes[end + 1] : nil

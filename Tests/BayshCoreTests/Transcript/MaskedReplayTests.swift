@@ -58,6 +58,24 @@ import Testing
         expectGreen(try await baysh.run(["--replay", "rec.txt", "--check"]), "local after serve")
     }
 
+    @Test func timingNotesAndJSONResultsAreMaskedToo() async throws {
+        let baysh = try BayshProcess()
+        defer { baysh.removeFolders() }
+        let lines = [":timing on", "write_file path=a.txt content=hi", ":timing off", ":format json",
+            "shell command='exit 2'", "get_file_info path=a.txt"]
+        _ = try await baysh.run(["--yes", "--record", "rec.txt"], input: lines.joined(separator: "\n") + "\n")
+        let text = try String(contentsOfFile: baysh.path("rec.txt"), encoding: .utf8)
+        for placeholder in ["! took <duration>\n", #"\"traceId\":\"<trace-id>\""#, #"\npath: <workspace>/a.txt\n"#,
+            #"modified: <time>\n"#]
+        {
+            #expect(text.contains(placeholder), "\(placeholder) in:\n\(text)")
+        }
+        for arguments in [["--replay", "rec.txt", "--check"], [serve, "--replay", "rec.txt", "--check"]] {
+            let outcome = try await baysh.run(arguments)
+            #expect(outcome.status == 0 && outcome.stderr.contains("6 checked, all match"), "\(outcome.stderr)")
+        }
+    }
+
     @Test func aRealChangeIsStillADiff() async throws {
         let baysh = try BayshProcess()
         defer { baysh.removeFolders() }

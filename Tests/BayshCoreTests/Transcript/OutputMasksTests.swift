@@ -48,6 +48,8 @@ import Testing
         #expect(out("modified: 2026-12-02T06:10:00Z") == "modified: <time>")
         #expect(out("at 2026-12-02 06:10:00.123+01:00 and 2026-12-02T06:10Z.") == "at <time> and <time>.")
         #expect(out("\"created\" : \"2026-12-02T06:10:00.5-0800\"") == "\"created\" : \"<time>\"")
+        // Inside a JSON text a value may follow an escaped line break or tab.
+        #expect(out(#""text" : "a\n2026-12-02T06:10:00Z\tlocal-ab12cd34ef56""#) == #""text" : "a\n<time>\t<session-id>""#)
         // A date alone, a version, a number glued to the time: not timestamps.
         #expect(out("released 2026-12-02") == "released 2026-12-02")
         #expect(out("v2026-12-02T06:10:00Z") == "v2026-12-02T06:10:00Z")
