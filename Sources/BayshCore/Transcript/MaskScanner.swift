@@ -1,5 +1,5 @@
-/// One pass over a line's UTF-8 bytes that writes ``OutputMasks`` placeholders for the values known by their
-/// shape or their place rather than exactly:
+/// One pass over a line's UTF-8 bytes that finds the values ``OutputMasks`` replaces by their shape or their place
+/// rather than by knowing them exactly:
 ///
 /// - ids named by what comes before them: `trace id X`, `request id: X`, `session_id: X`, `"traceId": "X"`,
 ///   `\"RequestId\":\"X\"` (a JSON text inside JSON), where X is a run of letters, digits, `_ . : -` with a digit
