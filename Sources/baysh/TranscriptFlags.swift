@@ -1,12 +1,18 @@
 import ArgumentParser
 import BayshCore
 
-/// Recording and replaying transcripts: `--record`, `--replay`, `--check`, `--continue-on-error`, `--json`.
+/// Recording and replaying transcripts: `--record`, `--record-raw`, `--replay`, `--check`, `--update`,
+/// `--continue-on-error`, `--json`.
 struct TranscriptFlags: ParsableArguments {
     @Option(help: ArgumentHelp(
         "Record each command and its output to this transcript file (with --replay: a fresh transcript).",
         valueName: "file"))
     var record: String?
+
+    @Flag(
+        name: .customLong("record-raw"),
+        help: "With --record: write workspace paths, ids, times and durations as they came instead of masked.")
+    var recordRaw = false
 
     @Option(help: ArgumentHelp(
         "Run the commands of this transcript and exit; the status is 0 only when every command succeeded.",
@@ -16,6 +22,9 @@ struct TranscriptFlags: ParsableArguments {
     @Flag(help: "With --replay: compare each output with the recorded one; a diff for each difference, exit 1.")
     var check = false
 
+    @Flag(help: "With --replay and --check: rewrite the recorded outputs that differ with the new ones.")
+    var update = false
+
     @Flag(name: .customLong("continue-on-error"), help: "With --replay: go on after a command fails.")
     var continueOnError = false
 
@@ -23,6 +32,10 @@ struct TranscriptFlags: ParsableArguments {
     var json = false
 
     func validate(commands: [String]) throws {
+        if recordRaw, record == nil { throw ValidationError("--record-raw works with --record FILE") }
+        if update, !check || replay == nil {
+            throw ValidationError("--update works with --replay FILE --check (it rewrites the outputs that differ)")
+        }
         if replay == nil {
             for (flag, set) in [("--check", check), ("--continue-on-error", continueOnError), ("--json", json)]
             where set {
@@ -36,6 +49,7 @@ struct TranscriptFlags: ParsableArguments {
     var request: TranscriptRequest {
         TranscriptRequest(
             record: record, replay: replay,
-            replayOptions: ReplayOptions(check: check, continueOnError: continueOnError, json: json))
+            replayOptions: ReplayOptions(check: check, continueOnError: continueOnError, json: json, update: update),
+            recordRaw: recordRaw)
     }
 }

@@ -26,4 +26,20 @@ import Testing
         let count = try TranscriptReader().read(path: file).entries.count
         #expect(outcome.stderr.contains("replayed \(count) of \(count) commands from \(file): \(count) checked, all match"))
     }
+
+    /// The every-tool example is a recording with no hand edits: recording its replay gives the same lines (the
+    /// header's session and time aside), masks and all.
+    @Test func localToolsExampleIsWhatBayshRecords() async throws {
+        let file = BayshProcess.packageRoot.appendingPathComponent("examples/local-tools.txt").path
+        let baysh = try BayshProcess()
+        defer { baysh.removeFolders() }
+        let outcome = try await baysh.run(["--replay", file, "--check", "--record", "fresh.txt"])
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        func body(_ path: String) throws -> [Substring] {
+            try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").filter { !$0.hasPrefix("# ") }
+        }
+        let example = try body(file)
+        #expect(example.count > 40)
+        #expect(try body(baysh.path("fresh.txt")) == example)
+    }
 }

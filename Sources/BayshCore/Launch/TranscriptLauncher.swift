@@ -4,13 +4,19 @@ import Foundation
 public struct TranscriptRequest: Sendable, Equatable {
     /// `--record FILE`: record the session (or, with `--replay`, the replay) to FILE.
     public var record: String?
+    /// `--record-raw`: record run-to-run values (paths, ids, times) as they came instead of masked.
+    public var recordRaw: Bool
     /// `--replay FILE`: run FILE's commands instead of reading lines.
     public var replay: String?
     /// `--check`, `--continue-on-error`, `--json`.
     public var replayOptions: ReplayOptions
 
-    public init(record: String? = nil, replay: String? = nil, replayOptions: ReplayOptions = ReplayOptions()) {
+    public init(
+        record: String? = nil, replay: String? = nil, replayOptions: ReplayOptions = ReplayOptions(),
+        recordRaw: Bool = false
+    ) {
         self.record = record
+        self.recordRaw = recordRaw
         self.replay = replay
         self.replayOptions = replayOptions
     }
@@ -43,7 +49,8 @@ public enum TranscriptLauncher {
             guard let path = request.record else { return }
             do {
                 try recorder.start(
-                    path: TranscriptCommands.expand(path), header: TranscriptHeader(recording: session.descriptor))
+                    path: TranscriptCommands.expand(path), header: TranscriptHeader(recording: session.descriptor),
+                    masks: request.recordRaw ? nil : OutputMasks(shell: shell))
             } catch {
                 recordingFailed = true
                 shell.writer.write(RenderedOutput(chunks: [.init(

@@ -26,6 +26,10 @@ public protocol Session: AnyObject, Sendable {
     /// The last tool list fetched, without any I/O: completion and hints read this on every keystroke.
     var cachedTools: [ToolInfo]? { get }
 
+    /// The absolute path of the folder the session's tools work in, when the backend knows it (the local session's
+    /// workspace, or what `baysh serve` says of its own); nil elsewhere. Transcripts mask it as `<workspace>`.
+    var workspacePath: String? { get }
+
     /// list_mcp_tools: the session's tools. Served from the cache unless `refresh` is true or the server said
     /// `notifications/tools/list_changed` since the last fetch.
     func listTools(imageId: String?, refresh: Bool) async throws -> [ToolInfo]
@@ -75,6 +79,9 @@ public protocol Session: AnyObject, Sendable {
 }
 
 extension Session {
+    /// Nil: a backend whose tools' folder baysh cannot know.
+    public var workspacePath: String? { nil }
+
     /// list_mcp_tools with the session's own image and the cache.
     public func listTools() async throws -> [ToolInfo] {
         try await listTools(imageId: nil, refresh: false)

@@ -13,38 +13,16 @@
 /// ```
 ///
 /// Trailing spaces and tabs on a line, and blank lines at the end, are not significant (editors strip them).
+/// Placeholders the recorder writes (`<workspace>`, `<time>`...) are described at ``OutputMasks``.
 public enum OutputMatcher {
     /// The marker, within a line or alone on one.
     public static let ellipsis = "..."
 
-    /// Whether `actual` fits the `expected` pattern.
-    public static func matches(expected: [OutputLine], actual: [OutputLine]) -> Bool {
-        let pattern = OutputLine.trimmingTrailingBlankLines(expected)
-        let lines = OutputLine.trimmingTrailingBlankLines(actual)
-        // Wildcard matching with backtracking to the last line-ellipsis: matching each run between two of them at
-        // its leftmost place leaves the most room for the rest, so one backtrack point is enough.
-        var p = 0
-        var a = 0
-        var lastEllipsis: Int?
-        var resumeAt = 0
-        while a < lines.count {
-            if p < pattern.count, isLineEllipsis(pattern[p]) {
-                lastEllipsis = p
-                resumeAt = a
-                p += 1
-            } else if p < pattern.count, lineMatches(pattern[p], lines[a]) {
-                p += 1
-                a += 1
-            } else if let star = lastEllipsis {
-                p = star + 1
-                resumeAt += 1
-                a = resumeAt
-            } else {
-                return false
-            }
-        }
-        while p < pattern.count, isLineEllipsis(pattern[p]) { p += 1 }
-        return p == pattern.count
+    /// Whether `actual` fits the `expected` pattern. With `masks` (the replaying session's), a placeholder such as
+    /// `<time>` fits the value it stands for; outputs that are JSON on both sides also fit when equal as JSON (see
+    /// ``OutputComparison``).
+    public static func matches(expected: [OutputLine], actual: [OutputLine], masks: OutputMasks? = nil) -> Bool {
+        OutputComparison(expected: expected, actual: actual, masks: masks).matches
     }
 
     /// A non-error line holding only `...`.

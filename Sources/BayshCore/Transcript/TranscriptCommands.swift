@@ -37,28 +37,36 @@ public final class TranscriptCommands: Sendable {
 
     var record: MetaCommand {
         MetaCommand(
-            name: "record", synopsis: "FILE|off", summary: "record commands and their output to a transcript",
+            name: "record", synopsis: "FILE [--raw]|off", summary: "record commands and their output to a transcript",
             help: """
                 :record FILE writes each command you run and what it printed to FILE (emptied first), the moment
-                it completes; secrets are masked. :record off stops; :record alone says whether it is recording.
+                it completes; secrets are masked, and so are values that change from run to run (workspace path,
+                ids, times: <workspace>, <trace-id>, <time>...), so a replay can match; --raw keeps those as they
+                came. :record off stops; :record alone says whether it is recording.
                 Replay the file with :source FILE or baysh --replay FILE (--check compares the output).
                 """
         ) { [recorder] shell, invocation in
             guard let argument = invocation.arguments.first else {
                 return .lines(recorder.path.map { "recording to \($0)" } ?? "not recording")
             }
-            guard invocation.arguments.count == 1 else { return .failure("usage: :record FILE|off") }
+            let raw = invocation.arguments.dropFirst() == ["--raw"]
+            guard invocation.arguments.count == 1 || raw, argument != "--raw" else {
+                return .failure("usage: :record FILE [--raw]|off")
+            }
             if argument == "off" {
+                guard !raw else { return .failure("usage: :record FILE [--raw]|off") }
                 guard let path = recorder.stop() else { return .failure("not recording (:record FILE starts)") }
                 return .note("recording to \(path) stopped")
             }
             let path = Self.expand(argument)
             do {
-                try recorder.start(path: path, header: TranscriptHeader(recording: shell.session.descriptor))
+                try recorder.start(
+                    path: path, header: TranscriptHeader(recording: shell.session.descriptor),
+                    masks: raw ? nil : OutputMasks(shell: shell))
             } catch {
                 return .failure("\(error)")
             }
-            return .note("recording to \(path)")
+            return .note("recording to \(path)" + (raw ? " (values as they come, unmasked)" : ""))
         }
     }
 

@@ -25,9 +25,10 @@ public final class TranscriptRecorder: ShellObserver {
     /// The file being recorded to, or nil.
     public var path: String? { writer.withLock { $0?.isRecording == true ? $0?.path : nil } }
 
-    /// Starts recording to `path` (emptying it) under `header`, ending any recording in progress.
-    public func start(path: String, header: TranscriptHeader) throws(TranscriptError) {
-        let new = try TranscriptWriter(path: path, header: header)
+    /// Starts recording to `path` (emptying it) under `header`, ending any recording in progress. Output lines are
+    /// written through `masks` (the recording session's: see ``OutputMasks``); nil records them as they came.
+    public func start(path: String, header: TranscriptHeader, masks: OutputMasks? = nil) throws(TranscriptError) {
+        let new = try TranscriptWriter(path: path, header: header, masks: masks)
         let old = writer.withLock { current in
             defer { current = new }
             return current

@@ -1,7 +1,7 @@
 import MCP
 import Synchronization
 
-/// How a transcript is replayed: `--check`, `--continue-on-error`, `--json`.
+/// How a transcript is replayed: `--check`, `--continue-on-error`, `--json`, `--update`.
 public struct ReplayOptions: Sendable, Equatable {
     /// Compare each result with the recorded one and print a unified diff for each difference.
     public var check: Bool
@@ -9,11 +9,14 @@ public struct ReplayOptions: Sendable, Equatable {
     public var continueOnError: Bool
     /// Print one JSON object per command (``CommandReport``) instead of the commands and their output.
     public var json: Bool
+    /// With ``check``: rewrite the recorded outputs that differ with the new ones (``TranscriptUpdate``).
+    public var update: Bool
 
-    public init(check: Bool = false, continueOnError: Bool = false, json: Bool = false) {
+    public init(check: Bool = false, continueOnError: Bool = false, json: Bool = false, update: Bool = false) {
         self.check = check
         self.continueOnError = continueOnError
         self.json = json
+        self.update = update
     }
 }
 
@@ -30,11 +33,14 @@ public struct ReplaySummary: Sendable, Equatable {
     public var checked = 0
     /// The transcript line of the command the replay stopped after, when it stopped early.
     public var stoppedAtLine: Int?
+    /// Under `--update`: the lines of the commands whose recorded output was rewritten.
+    public var updatedLines: [Int] = []
 
     public init() {}
 
-    /// 0 when every command succeeded (and, under `--check`, matched its recording); 1 otherwise.
-    public var status: Int32 { failed == 0 && differed == 0 ? 0 : 1 }
+    /// 0 when every command succeeded (and, under `--check`, matched its recording, or `--update` rewrote the
+    /// recording to what it printed); 1 otherwise.
+    public var status: Int32 { failed == 0 && differed == updatedLines.count ? 0 : 1 }
 }
 
 /// Replays a ``Transcript`` against a running ``Shell``: `baysh --replay FILE` and `:source FILE`.
@@ -64,9 +70,14 @@ public struct TranscriptReplay: Sendable {
         let capture = RecordCapture(next: shell.observer)
         shell.observer = capture
         defer { shell.observer = capture.next }
+        let masks = OutputMasks(shell: shell)
+        var changes: [TranscriptUpdate.Change] = []
 
         for (index, entry) in transcript.entries.enumerated() {
-            let step = await replay(entry, in: shell, capture: capture)
+            let step = await replay(entry, in: shell, capture: capture, masks: masks)
+            if step.matched == false, let printed = step.printed {
+                changes.append(TranscriptUpdate.Change(entry: entry, printed: printed))
+            }
             summary.run += 1
             if step.matched != nil { summary.checked += 1 }
             if step.matched == false { summary.differed += 1 }
@@ -86,8 +97,31 @@ public struct TranscriptReplay: Sendable {
                 break
             }
         }
+        if options.update, options.check { update(with: changes, masks: masks, into: &summary, shell: shell) }
         if !options.json { shell.writer.write(Self.note(describe(summary), style: .dim)) }
         return summary
+    }
+
+    /// Rewrites the outputs that differed (`--update`) and says which.
+    private func update(
+        with changes: [TranscriptUpdate.Change], masks: OutputMasks, into summary: inout ReplaySummary, shell: Shell
+    ) {
+        guard !changes.isEmpty else {
+            shell.writer.write(Self.note("\(file): nothing to update", style: .dim))
+            return
+        }
+        do {
+            summary.updatedLines = try TranscriptUpdate(changes: changes, masks: masks)
+                .apply(to: TranscriptCommands.expand(file))
+        } catch {
+            shell.writer.write(Self.note("baysh: \(error); the transcript is unchanged", style: .error))
+            return
+        }
+        let count = summary.updatedLines.count
+        let lines = summary.updatedLines.map(String.init).joined(separator: ", ")
+        shell.writer.write(Self.note(
+            "updated \(file): rewrote the output of \(count) command\(count == 1 ? "" : "s") (line\(count == 1 ? "" : "s") \(lines))",
+            style: .dim))
     }
 
     /// What one command did on replay.
@@ -97,10 +131,14 @@ public struct TranscriptReplay: Sendable {
         var matched: Bool?
         /// It failed and the recording does not show that failure.
         var failedUnexpectedly: Bool
+        /// What it printed, kept only when `--update` needs it.
+        var printed: [OutputLine]?
     }
 
     /// Prints the command (text mode), runs it as if typed, and compares its output with the recording.
-    private func replay(_ entry: TranscriptEntry, in shell: Shell, capture: RecordCapture) async -> Step {
+    private func replay(
+        _ entry: TranscriptEntry, in shell: Shell, capture: RecordCapture, masks: OutputMasks
+    ) async -> Step {
         if !options.json {
             var echo = RenderedOutput()
             echo.line(TranscriptSyntax.commandLines(entry.command).joined(separator: "\n"))
@@ -112,9 +150,9 @@ public struct TranscriptReplay: Sendable {
         var matched: Bool?
         var diff: String?
         if options.check, let expected = entry.output {
-            matched = OutputMatcher.matches(expected: expected, actual: actual)
+            matched = OutputMatcher.matches(expected: expected, actual: actual, masks: masks)
             if matched == false {
-                diff = UnifiedDiff(expected: expected, actual: actual).render(file: file, line: entry.line)
+                diff = UnifiedDiff(expected: expected, actual: actual, masks: masks).render(file: file, line: entry.line)
             }
         }
         let report = CommandReport(
@@ -124,7 +162,9 @@ public struct TranscriptReplay: Sendable {
             isError: outcome.failed,
             elapsed: record?.elapsed ?? .zero, ok: matched ?? !outcome.failed, diff: diff)
         // A failure the recording shows (same output) is what the transcript expects.
-        return Step(report: report, matched: matched, failedUnexpectedly: outcome.failed && matched != true)
+        return Step(
+            report: report, matched: matched, failedUnexpectedly: outcome.failed && matched != true,
+            printed: options.update && matched == false ? actual : nil)
     }
 
     /// `replayed 12 commands from demo.txt: 1 failed, 2 differ`.
@@ -134,6 +174,7 @@ public struct TranscriptReplay: Sendable {
         if summary.failed > 0 { facts.append("\(summary.failed) failed") }
         if options.check {
             facts.append(summary.differed == 0 ? "\(summary.checked) checked, all match" : "\(summary.differed) differ")
+            if !summary.updatedLines.isEmpty { facts.append("\(summary.updatedLines.count) updated") }
         }
         if !facts.isEmpty { text += ": " + facts.joined(separator: ", ") }
         return text

@@ -13,9 +13,12 @@ import Synchronization
 /// left half written (a bigger one is written in pieces as it is walked: see ``EntryBuffer``). Everything written
 /// passes through ``Redactor/shared``: secrets reach the file masked. When a write fails (disk full, read-only file
 /// system) ``append(_:)`` reports it once and recording stops; the caller prints the warning and goes on.
+/// With ``masks``, the output lines ``append(command:output:)`` writes have their volatile values masked.
 public final class TranscriptWriter: Sendable {
     /// The file being written.
     public let path: String
+    /// What run-to-run values are written as placeholders; nil records them as they came (`--record-raw`).
+    public let masks: OutputMasks?
     private let state: Mutex<State>
 
     private struct State {
@@ -24,10 +27,11 @@ public final class TranscriptWriter: Sendable {
     }
 
     /// Creates (or empties) the file at `path` and writes `header`.
-    public init(path: String, header: TranscriptHeader) throws(TranscriptError) {
+    public init(path: String, header: TranscriptHeader, masks: OutputMasks? = nil) throws(TranscriptError) {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw .cannotRecord(path: path, reason: Self.reason(errno)) }
         self.path = path
+        self.masks = masks
         self.state = Mutex(State(descriptor: descriptor, stopped: false))
         if let failure = Self.write(header.text, to: descriptor) {
             close()
@@ -38,6 +42,7 @@ public final class TranscriptWriter: Sendable {
     /// Records on an already open file; for tests that need a descriptor which fails to write.
     init(descriptor: Int32, path: String) {
         self.path = path
+        self.masks = nil
         self.state = Mutex(State(descriptor: descriptor, stopped: false))
     }
 
@@ -70,7 +75,7 @@ public final class TranscriptWriter: Sendable {
             let start = lseek(state.descriptor, 0, SEEK_CUR)
             var buffer = EntryBuffer(descriptor: state.descriptor)
             for line in TranscriptSyntax.commandLines(command) { buffer.append(line + "\n") }
-            Self.writeOutput(output, to: &buffer)
+            Self.writeOutput(output, masks: masks, to: &buffer)
             guard let failure = buffer.finish() else { return nil }
             if start >= 0 { _ = ftruncate(state.descriptor, start) }
             state.stopped = true
@@ -80,8 +85,9 @@ public final class TranscriptWriter: Sendable {
     }
 
     /// The output lines as ``TranscriptSyntax/outputLine(_:)`` writes them. Blank lines wait until a line that is
-    /// not blank follows, since blank lines at the end of an output are left out.
-    private static func writeOutput(_ output: RenderedOutput, to buffer: inout EntryBuffer) {
+    /// not blank follows, since blank lines at the end of an output are left out. With `masks`, each line up to
+    /// ``maskedLineLimit`` bytes is masked (a placeholder never makes a line blank or a marker).
+    private static func writeOutput(_ output: RenderedOutput, masks: OutputMasks?, to buffer: inout EntryBuffer) {
         var blanks: [UInt8] = []
         PrintedLines(output: output).forEach { line in
             let start = line.prefix(2)
@@ -97,10 +103,36 @@ public final class TranscriptWriter: Sendable {
                 blanks.withUnsafeBufferPointer { buffer.append($0) }
                 blanks.removeAll()
             }
+            if let masks, let text = masked(line, masks) {
+                text.withUnsafeBufferPointer { bytes in
+                    buffer.append(TranscriptSyntax.outputPrefix(
+                        isError: line.isError, first: bytes.first, second: bytes.dropFirst().first))
+                    buffer.append(bytes)
+                }
+                buffer.append("\n")
+                return
+            }
             buffer.append(marker)
             line.forEachBuffer { buffer.append($0) }
             buffer.append("\n")
         }
+    }
+
+    /// Lines longer than this are recorded as they came: a huge line (a whole file on one line) is data, not a
+    /// note with an id or a time in it, and masking it would copy it.
+    static let maskedLineLimit = 1 << 20
+
+    /// The line's bytes masked, or nil when it has nothing to mask or is too long to mask.
+    private static func masked(_ line: PrintedLines.Line, _ masks: OutputMasks) -> [UInt8]? {
+        guard line.pieces.reduce(0, { $0 + $1.bytes.count }) <= maskedLineLimit else { return nil }
+        if line.pieces.count == 1 {
+            var result: [UInt8]?
+            line.forEachBuffer { result = masks.masked($0, isError: line.isError) }
+            return result
+        }
+        var bytes: [UInt8] = []
+        line.forEachBuffer { bytes += $0 }
+        return bytes.withUnsafeBufferPointer { masks.masked($0, isError: line.isError) }
     }
 
     /// Stops recording and closes the file. Safe to call twice.

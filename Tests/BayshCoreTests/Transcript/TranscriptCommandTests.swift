@@ -72,7 +72,22 @@ final class TranscriptShell {
         let result = await t.run(":record /dev/full")
         #expect(result.outcome.failed)
         #expect(result.stderr == "cannot record to '/dev/full': No space left on device; choose a writable file\n")
-        #expect(await t.run(":record a b").stderr == "usage: :record FILE|off\n")
+        #expect(await t.run(":record a b").stderr == "usage: :record FILE [--raw]|off\n")
+    }
+
+    @Test func recordMasksTheWorkspaceAndRawKeepsIt() async throws {
+        let t = try await TranscriptShell()
+        let workspace = try #require(t.session.workspacePath)
+        await t.run(":record \(t.scratch.path("masked.txt"))")
+        await t.run("shell command=pwd")
+        let raw = await t.run(":record \(t.scratch.path("raw.txt")) --raw")
+        #expect(raw.stderr.hasSuffix("(values as they come, unmasked)\n"))
+        await t.run("shell command=pwd")
+        await t.run(":record off")
+        #expect(try t.file("masked.txt").hasSuffix("> shell command=pwd\n<workspace>\n"))
+        #expect(try t.file("raw.txt").hasSuffix("> shell command=pwd\n\(workspace)\n"))
+        #expect(await t.run(":record --raw").stderr == "usage: :record FILE [--raw]|off\n")
+        #expect(await t.run(":record off --raw").stderr == "usage: :record FILE [--raw]|off\n")
     }
 
     @Test func secretsNeverReachTheTranscript() async throws {

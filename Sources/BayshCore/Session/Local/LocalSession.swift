@@ -22,6 +22,8 @@ public final class LocalSession: Session {
     public var vpc: VPCInfo? { nil }
     /// The tool list needs no I/O, so it is always there.
     public var cachedTools: [ToolInfo]? { LocalToolCatalog.tools }
+    /// The workspace with symlinks resolved: the form the tools print (`get_file_info`'s `path`, `pwd`).
+    public var workspacePath: String? { workspace.root }
 
     /// What ``delete(syncContext:)`` leaves behind, to tell the user; nil when it removes everything. A folder the
     /// user gave with `--workspace` is never removed.

@@ -93,6 +93,12 @@ public final class MCPSession: Session {
     /// The handshake's result of the current connection (server info, protocol version, capabilities).
     public var handshake: Initialize.Result? { state.withLock { $0.connection?.handshake } }
 
+    /// The folder the server says its tools work in: a `workspace: /path` line of its `instructions`, as
+    /// `baysh serve` writes them (``SessionServer/instructions(for:)``); nil when it says none.
+    public var workspacePath: String? {
+        handshake?.instructions.flatMap(SessionServer.workspace(inInstructions:))
+    }
+
     public func listTools(imageId: String?, refresh: Bool) async throws -> [ToolInfo] {
         if !refresh, let tools = state.withLock({ $0.toolsStale ? nil : $0.tools }) { return tools }
         let connection = try currentConnection()
