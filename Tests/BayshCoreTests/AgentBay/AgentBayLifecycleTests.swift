@@ -1,4 +1,5 @@
 import AgentBayFake
+import BayshTestSupport
 import Foundation
 import MCP
 import Testing

@@ -1,3 +1,4 @@
+import BayshTestSupport
 import Foundation
 import Testing
 
