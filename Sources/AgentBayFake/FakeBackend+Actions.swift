@@ -63,9 +63,12 @@ extension FakeBackend {
             labels = object.compactMapValues(WireValue.string)
         }
         let imageId = parameters["ImageId"].flatMap { $0.isEmpty ? nil : $0 } ?? "linux_latest"
-        let (session, options, port) = state.withLock { state in
-            (state.newSession(imageId: imageId, labels: labels), state.options, state.port)
+        let session: FakeSession, options: FakeOptions, port: Int
+        switch admitSession(imageId: imageId, labels: labels) {
+        case .failure(let refusal): return refusal.response
+        case .success(let admitted): (session, options, port) = admitted
         }
+        await bootNewSession()
         var data = sessionData(session, options: options, port: port)
         data["ToolList"] = await toolListValue()
         data["Success"] = true
@@ -146,6 +149,7 @@ extension FakeBackend {
             }
             return true
         }
+        if found { countDeleted() }
         return found ? success([:]) : sessionNotFound(id)
     }
 

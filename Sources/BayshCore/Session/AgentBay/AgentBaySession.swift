@@ -19,6 +19,8 @@ public final class AgentBaySession: Session {
     /// CreateMcpSession/GetSession facts.
     public let facts: AgentBaySessionFacts
     private let deletePolling: AgentBayDeletePolling
+    /// False when the client is shared (a fan-out's sessions use one client, so one pool of connections).
+    private let ownsClient: Bool
     private let toolCache: Mutex<[ToolInfo]?>
 
     public var maskedAPIKey: String? { client.configuration.apiKey.masked }
@@ -26,9 +28,10 @@ public final class AgentBaySession: Session {
 
     init(
         client: AgentBayClient, facts: AgentBaySessionFacts, imageId: String?, ownership: SessionOwnership,
-        deletePolling: AgentBayDeletePolling
+        deletePolling: AgentBayDeletePolling, ownsClient: Bool = true
     ) {
         self.client = client
+        self.ownsClient = ownsClient
         self.facts = facts
         self.sessionId = facts.sessionId
         self.imageId = imageId
@@ -62,6 +65,18 @@ public final class AgentBaySession: Session {
             client.close()
             throw error
         }
+    }
+
+    /// Creates a new cloud session through a client shared with other sessions; closing the session leaves the
+    /// client open (its owner closes it).
+    public static func create(
+        sharing client: AgentBayClient, imageId: String?, labels: [String: String],
+        deletePolling: AgentBayDeletePolling = .standard
+    ) async throws -> AgentBaySession {
+        let facts = try await client.createSession(imageId: imageId, labels: labels)
+        return AgentBaySession(
+            client: client, facts: facts, imageId: imageId.flatMap { $0.isEmpty ? nil : $0 } ?? "linux_latest",
+            ownership: .created, deletePolling: deletePolling, ownsClient: false)
     }
 
     /// Attaches to an existing session (`--session-id`); it is never deleted implicitly.
@@ -177,6 +192,6 @@ public final class AgentBaySession: Session {
     }
 
     public func close() async {
-        client.close()
+        if ownsClient { client.close() }
     }
 }
