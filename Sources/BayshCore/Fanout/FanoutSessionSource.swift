@@ -93,7 +93,7 @@ public struct RequestFanoutSource: FanoutSessionSource {
             request.labels.merge(labels) { _, run in run }
         case .mcp:
             // N servers writing one log file would interleave; each gets its own next to the usual one.
-            if request.serverStderr == nil, let run = labels[FanoutPlan.runLabel] {
+            if request.url == nil, request.serverStderr == nil, let run = labels[FanoutPlan.runLabel] {
                 let folder = StatePaths(environment: request.environment).root
                     .appendingPathComponent("logs").appendingPathComponent("fanout-" + StatePaths.safeFileName(run))
                 try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)

@@ -136,4 +136,29 @@ struct FanoutCommandTests {
             #expect(refused.stderr.contains("--delete needs at least one --label"))
         }
     }
+
+    /// N stdio servers (a process and a log file each) and N connections to one HTTP server.
+    @Test(.timeLimit(.minutes(1))) func mcpServersOverStdioAndHTTP() async throws {
+        let python = try MCPFixtures.python
+        let baysh = try BayshProcess()
+        defer { baysh.removeFolders() }
+        try "> add a=2 b=3\n5\n> echo text=hi\nhi\n".write(toFile: baysh.path("mcp.txt"), atomically: true, encoding: .utf8)
+        let stdio = try await baysh.run([
+            "--mcp", "'\(python)' '\(MCPFixtures.pythonServerScript)' stdio", "--replay", "mcp.txt", "--check",
+            "--fanout", "2",
+        ])
+        #expect(stdio.status == 0, "\(stdio.stdout)\n\(stdio.stderr)")
+        #expect(stdio.stderr.contains("2 sessions: 2 passed, 0 failed"))
+        #expect(Set(stdio.stdout.split(separator: "\n").dropFirst().map { $0.prefix(12) }).count == 2)
+        let logs = try FileManager.default.contentsOfDirectory(atPath: baysh.path("state/baysh/logs"))
+        let runFolder = try #require(logs.first { $0.hasPrefix("fanout-r-") })
+        #expect(try FileManager.default.contentsOfDirectory(atPath: baysh.path("state/baysh/logs/" + runFolder)).sorted()
+            == ["1.log", "2.log"])
+
+        try await withLoopbackServer(script: MCPFixtures.pythonServerScript, arguments: ["http"]) { url in
+            let http = try await baysh.run(["--url", url.absoluteString, "--replay", "mcp.txt", "--check", "--fanout", "4"])
+            #expect(http.status == 0, "\(http.stdout)\n\(http.stderr)")
+            #expect(http.stderr.contains("4 sessions: 4 passed, 0 failed"))
+        }
+    }
 }
