@@ -202,8 +202,8 @@ public final class FanoutEngine: Sendable {
                         "not created: no capacity within \(plan.creationDeadline.shortText) (\(refusals) refusals; "
                             + "last: \(FanoutResult.cell("\(error)", width: 120)))"))
                 }
-                state.withLock { $0.counts.waiting += 1 }
-                defer { state.withLock { $0.counts.waiting -= 1 } }
+                state.withLock { $0.counts.creating -= 1; $0.counts.waiting += 1 }
+                defer { state.withLock { $0.counts.waiting -= 1; $0.counts.creating += 1 } }
                 do { try await Task.sleep(for: wait) } catch {
                     return .failure(CreateFailure("not created: the run was stopped"))
                 }

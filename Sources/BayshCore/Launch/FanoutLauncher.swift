@@ -42,7 +42,7 @@ public enum FanoutLauncher {
             if backend == .agentbay {
                 if plan.images == [nil] { plan.images = [request.imageId ?? "linux_latest"] }
                 let configuration = try SessionOpener.agentBayConfiguration(request)
-                note("AgentBay: \(configuration)")
+                note("fan-out on \(configuration)")
                 source = AgentBayFanoutSource(configuration: configuration, parallel: plan.parallel)
             } else {
                 source = RequestFanoutSource(request: request)
@@ -57,7 +57,7 @@ public enum FanoutLauncher {
         let label = "\(FanoutPlan.runLabel)=\(plan.runId)"
         let images = plan.images.compactMap { $0 }
         note("fan-out \(plan.runId): \(plan.total) \(backend.rawValue) sessions"
-            + (images.isEmpty ? "" : " (\(plan.count) × \(images.joined(separator: ", ")))")
+            + (images.isEmpty ? "" : " (\(plan.count) per image: \(images.joined(separator: ", ")))")
             + ", \(plan.parallel) at a time, labelled \(label)")
 
         let live = LiveLine(enabled: TerminalText.isTerminal(STDERR_FILENO))

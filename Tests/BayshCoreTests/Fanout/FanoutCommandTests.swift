@@ -161,4 +161,18 @@ struct FanoutCommandTests {
             #expect(http.stderr.contains("4 sessions: 4 passed, 0 failed"))
         }
     }
+
+    /// On a terminal, one line on stderr redrawn in place shows the run's state; it is cleared before the table.
+    @Test(.timeLimit(.minutes(1))) func aLiveLineOnATerminal() async throws {
+        try await Self.withFake(FakeCapacity(bootDelay: .milliseconds(800), quota: 2)) { fake, baysh in
+            let terminal = try baysh.terminal(
+                ["--replay", baysh.path("ok.txt"), "--check", "--fanout", "4", "--parallel", "3"])
+            try terminal.waitFor("0/4 sessions · 0 passed · 0 failed · 3 creating")
+            try terminal.waitFor("2 creating · 1 waiting for quota")
+            let rest = try terminal.waitFor("4 sessions: 4 passed, 0 failed")
+            #expect(rest.contains("SESSION"))
+            #expect(try terminal.waitForExit() == 0)
+            #expect(fake.sessionIds.isEmpty)
+        }
+    }
 }
