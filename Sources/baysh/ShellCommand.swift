@@ -37,6 +37,7 @@ struct ShellCommand: AsyncParsableCommand {
         try fanout.validate(replay: transcript.replay)
         try SessionFlagCheck.validate(request())
         if let plan = fanout.plan {
+            if shell.keep { throw ValidationError("--keep does not go with --fanout: fan-out sessions are always deleted") }
             do {
                 try FanoutLauncher.validate(request(), plan: plan, transcript: transcript.request)
             } catch let error as SessionError {

@@ -163,6 +163,22 @@ struct FanoutEngineTests {
         #expect(try LocalSession.list(dataHome: folder.url).isEmpty)
     }
 
+    /// `baysh sessions --delete` on local sessions: label filter, age filter, delete.
+    @Test func localCleanupByLabelAndAge() async throws {
+        let folder = try TemporaryDirectory()
+        let left = try LocalSession.create(labels: ["baysh-run": "r-gone"], dataHome: folder.url)
+        let other = try LocalSession.create(labels: ["baysh-run": "r-other"], dataHome: folder.url)
+        let young = try SessionCleanup.local(labels: ["baysh-run": "r-gone"], olderThan: .seconds(3600), dataHome: folder.url)
+        #expect(young.candidates.isEmpty)
+        let later = Date().addingTimeInterval(7200)
+        let found = try SessionCleanup.local(
+            labels: ["baysh-run": "r-gone"], olderThan: .seconds(3600), now: later, dataHome: folder.url)
+        #expect(found.candidates.map(\.id) == [left.sessionId])
+        #expect(await SessionCleanup.deleteLocal(found.candidates.map(\.id), dataHome: folder.url).isEmpty)
+        #expect(try LocalSession.list(dataHome: folder.url).map(\.id) == [other.sessionId])
+        try await other.delete(syncContext: false)
+    }
+
     @Test func planAndArguments() {
         #expect(FanoutPlan(count: 3).parallel == 3)
         #expect(FanoutPlan(count: 100).parallel == 8)
