@@ -57,7 +57,8 @@ public enum FanoutLauncher {
         let label = "\(FanoutPlan.runLabel)=\(plan.runId)"
         let images = plan.images.compactMap { $0 }
         note("fan-out \(plan.runId): \(plan.total) \(backend.rawValue) sessions"
-            + (images.isEmpty ? "" : " (\(plan.count) per image: \(images.joined(separator: ", ")))")
+            + (images.count > 1 ? " (\(plan.count) per image: \(images.joined(separator: ", ")))"
+                : images.first.map { " (image \($0))" } ?? "")
             + ", \(plan.parallel) at a time, labelled \(label)")
 
         let live = LiveLine(enabled: TerminalText.isTerminal(STDERR_FILENO))
