@@ -19,12 +19,11 @@ public struct FanoutResult: Sendable, Equatable {
     /// One line of `--json`: `{"commands":3,"elapsedMs":812,"image":"linux_latest","index":1,"passed":true,
     /// "problem":null,"quotaRetries":0,"session":"session-…"}`.
     public var jsonLine: String {
-        var object: [String: Any] = [
+        let object: [String: Any] = [
             "index": slot.index, "image": slot.image ?? NSNull(), "session": sessionId ?? NSNull(),
             "passed": passed, "problem": problem ?? NSNull(), "commands": commands,
             "elapsedMs": Int((elapsed.seconds * 1000).rounded()), "quotaRetries": capacityRefusals,
         ]
-        if slot.image == nil { object["image"] = NSNull() }
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]))
             ?? Data("{}".utf8)
         return Redactor.shared.redact(String(decoding: data, as: UTF8.self))

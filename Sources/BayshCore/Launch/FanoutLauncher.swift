@@ -61,6 +61,8 @@ public enum FanoutLauncher {
                 : images.first.map { " (image \($0))" } ?? "")
             + ", \(plan.parallel) at a time, labelled \(label)")
 
+        // A closed pipe (`… | head`) must end the table quietly, not kill baysh before it deleted the sessions.
+        signal(SIGPIPE, SIG_IGN)
         let live = LiveLine(enabled: TerminalText.isTerminal(STDERR_FILENO))
         let runTask = Task { await engine.run() }
         let signals = FanoutSignals(

@@ -69,16 +69,18 @@ struct FanoutCommandTests {
         }
     }
 
-    @Test(.timeLimit(.minutes(1))) func ctrlCDeletesEverySessionCreated() async throws {
+    @Test(.timeLimit(.minutes(1)), arguments: [SIGINT, SIGTERM])
+    func aSignalMidCreateDeletesEverySessionCreated(_ signalNumber: Int32) async throws {
         try await Self.withFake(FakeCapacity(bootDelay: .seconds(3))) { fake, baysh in
             let (process, stdin) = try baysh.start(["--replay", "ok.txt", "--fanout", "4"])
             defer { try? stdin.fileHandleForWriting.close() }
             try await BayshProcess.waitUntil("four creates arrived") { fake.sessionsCreated == 4 }
-            kill(process.processIdentifier, SIGINT)
+            kill(process.processIdentifier, signalNumber)
             try await BayshProcess.wait(for: process, timeout: .seconds(20))
             let stderr = try String(contentsOfFile: baysh.path("run.err"), encoding: .utf8)
-            #expect(process.terminationStatus == 130, "\(stderr)")
-            #expect(stderr.contains("Ctrl-C: stopping"))
+            #expect(process.terminationStatus == 128 + signalNumber, "\(stderr)")
+            #expect(stderr.contains(signalNumber == SIGINT ? "Ctrl-C: stopping" : "SIGTERM: stopping"))
+            #expect(stderr.contains("4 sessions: 0 passed, 4 failed"))
             #expect(fake.runningSessions == 0, "nothing leaks: \(fake.sessionIds)")
         }
     }
