@@ -29,7 +29,9 @@ public struct FanoutPlan: Sendable, Equatable {
     ) {
         self.count = count
         self.images = images.isEmpty ? [nil] : images.map { Optional($0) }
-        self.parallel = parallel ?? Self.defaultParallel(total: count * self.images.count)
+        // More slots than sessions would only size the connection pool for nothing.
+        self.parallel = max(1, min(parallel ?? Self.defaultParallel(total: count * self.images.count),
+            count * self.images.count))
         self.creationDeadline = creationDeadline
         self.runId = runId
     }

@@ -182,6 +182,7 @@ struct FanoutEngineTests {
     @Test func planAndArguments() {
         #expect(FanoutPlan(count: 3).parallel == 3)
         #expect(FanoutPlan(count: 100).parallel == 8)
+        #expect(FanoutPlan(count: 2, parallel: 40).parallel == 2)
         #expect(FanoutPlan(count: 2, images: ["a", "b"]).slots.map(\.image) == ["a", "a", "b", "b"])
         #expect(FanoutPlan(count: 2, images: ["a", "b"]).slots.map(\.index) == [1, 2, 3, 4])
         #expect(DurationArgument.parse("90s") == .seconds(90))
