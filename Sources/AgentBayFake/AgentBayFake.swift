@@ -168,6 +168,8 @@ struct FakeState: Sendable {
     var created = 0
     var faults = FakeFaults()
     var options: FakeOptions
+    var capacity = FakeCapacity()
+    var capacityCounters = FakeCapacityCounters()
     var generator: SeededGenerator
     var requestCounts: [String: Int] = [:]
     var executions: [ExecutionKey: Int] = [:]

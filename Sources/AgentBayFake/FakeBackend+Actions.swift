@@ -74,13 +74,17 @@ extension FakeBackend {
             }
             if name == "Timeout" { idleTimeout = .seconds(value * unit) } else { maxRuntime = .seconds(value * unit) }
         }
-        let (session, options, port) = state.withLock { state in
-            var session = state.newSession(imageId: imageId, labels: labels)
-            if let idleTimeout { session.idleTimeout = idleTimeout }
-            session.maxRuntime = maxRuntime
-            state.sessions[session.id] = session
-            return (session, state.options, state.port)
+        var session: FakeSession, options: FakeOptions, port: Int
+        switch admitSession(imageId: imageId, labels: labels) {
+        case .failure(let refusal): return refusal.response
+        case .success(let admitted): (session, options, port) = admitted
         }
+        session = state.withLock { state in
+            if let idleTimeout { state.sessions[session.id]?.idleTimeout = idleTimeout }
+            state.sessions[session.id]?.maxRuntime = maxRuntime
+            return state.sessions[session.id] ?? session
+        }
+        await bootNewSession()
         var data = sessionData(session, options: options, port: port)
         data["ToolList"] = await toolListValue()
         data["Success"] = true
@@ -170,6 +174,7 @@ extension FakeBackend {
             }
             return true
         }
+        if found { countDeleted() }
         return found ? success([:]) : sessionNotFound(id)
     }
 

@@ -21,6 +21,7 @@ struct BayshBench {
         StartupBench.self,
         MemoryBench.self,
         BigResultBench.self,
+        FanoutSection.self,
     ] }
 
     static func main() async throws {

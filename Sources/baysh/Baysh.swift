@@ -36,7 +36,7 @@ enum BayshMain {
 
                 OTHER SUBCOMMANDS:
                   serve                   Serve a local session as an MCP server over stdio (baysh serve --help).
-                  sessions                List local or AgentBay sessions (baysh sessions --help).
+                  sessions                List (or --delete) local or AgentBay sessions (baysh sessions --help).
                   --version               Show the version.
                 """)
             return

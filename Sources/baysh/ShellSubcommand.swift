@@ -33,9 +33,21 @@ struct ShellSubcommand: AsyncParsableCommand {
     @OptionGroup(title: "Transcripts")
     var transcript: TranscriptFlags
 
+    @OptionGroup(title: "Fan-out")
+    var fanout: FanoutFlags
+
     func validate() throws {
         try transcript.validate(commands: shell.commands)
+        try fanout.validate(replay: transcript.replay)
         try SessionFlagCheck.validate(request())
+        if let plan = fanout.plan {
+            if shell.keep { throw ValidationError("--keep does not go with --fanout: fan-out sessions are always deleted") }
+            do {
+                try FanoutLauncher.validate(request(), plan: plan, transcript: transcript.request)
+            } catch let error as SessionError {
+                throw ValidationError(error.description)
+            }
+        }
     }
 
     func request() throws -> SessionRequest {
@@ -55,9 +67,33 @@ struct ShellSubcommand: AsyncParsableCommand {
             BayshMain.complain(error)
             throw ExitCode(1)
         }
+        if let plan = fanout.plan, let path = transcript.replay {
+            try await Self.fanOut(request: request, plan: plan, path: path, options: shell.options(),
+                transcript: transcript.request)
+        }
         try await Self.launch(
             request: request, commands: shell.commands, options: shell.options(), replay: transcript.replay,
             transcript: transcript.request)
+    }
+
+    /// `--replay FILE --fanout N`: the transcript on N sessions at once; throws the run's status as an ``ExitCode``.
+    static func fanOut(
+        request: SessionRequest, plan: FanoutPlan, path: String, options: Shell.Options, transcript: TranscriptRequest
+    ) async throws -> Never {
+        let loaded: Transcript
+        do {
+            loaded = try TranscriptLauncher.load(path)
+        } catch {
+            BayshMain.complain(error)
+            throw ExitCode(2)
+        }
+        let status = await FanoutLauncher.run(
+            request: request, plan: plan, transcript: loaded, file: path, replayOptions: transcript.replayOptions,
+            shellOptions: options
+        ) { note in
+            FileHandle.standardError.write(Data("baysh: \(Redactor.shared.redact(note))\n".utf8))
+        }
+        throw ExitCode(status)
     }
 
     /// Opens the session and runs the shell on it; throws the shell's exit status as an ``ExitCode``.

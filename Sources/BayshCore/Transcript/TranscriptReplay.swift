@@ -60,8 +60,11 @@ public struct TranscriptReplay: Sendable {
         self.options = options
     }
 
-    /// Runs the commands in order. `json` receives one JSON line per command when ``ReplayOptions/json`` is set.
-    public func run(in shell: Shell, json: @Sendable (String) -> Void = { _ in }) async -> ReplaySummary {
+    /// Runs the commands in order. `json` receives one JSON line per command when ``ReplayOptions/json`` is set;
+    /// `report` receives every command's report (a fan-out keeps the first failure of each session).
+    public func run(
+        in shell: Shell, json: @Sendable (String) -> Void = { _ in }, report: (CommandReport) -> Void = { _ in }
+    ) async -> ReplaySummary {
         var summary = ReplaySummary()
         for warning in transcript.warnings {
             shell.writer.write(Self.note("warning: \(file): \(warning)", style: .warning))
@@ -74,6 +77,11 @@ public struct TranscriptReplay: Sendable {
         var changes: [TranscriptUpdate.Change] = []
 
         for (index, entry) in transcript.entries.enumerated() {
+            // A cancelled replay (a fan-out being stopped) runs nothing more, even with --continue-on-error.
+            if Task.isCancelled {
+                summary.stoppedAtLine = entry.line
+                break
+            }
             let step = await replay(entry, in: shell, capture: capture, masks: masks)
             if step.matched == false, let printed = step.printed {
                 changes.append(TranscriptUpdate.Change(entry: entry, printed: printed))
@@ -82,6 +90,7 @@ public struct TranscriptReplay: Sendable {
             if step.matched != nil { summary.checked += 1 }
             if step.matched == false { summary.differed += 1 }
             if step.failedUnexpectedly { summary.failed += 1 }
+            report(step.report)
             if options.json {
                 json(step.report.jsonLine)
             } else if let diff = step.report.diff {

@@ -36,16 +36,18 @@ public final class AgentBayClient: Sendable {
     ///   - configuration: key, endpoint, default timeout, region.
     ///   - retryPolicy: see ``AgentBayRetryPolicy``.
     ///   - logger: receives one debug line per request and answer, secrets already masked.
+    ///   - maxConnections: keep-alive connections to the endpoint at most; requests beyond wait for one (a
+    ///     fan-out raises it to its parallelism, since every slot may hold a slow create).
     public init(
         configuration: AgentBayConfiguration, retryPolicy: AgentBayRetryPolicy = .standard,
-        logger: Logger = Logger(label: "baysh.agentbay")
+        logger: Logger = Logger(label: "baysh.agentbay"), maxConnections: Int = 4
     ) {
         self.configuration = configuration
         self.retryPolicy = retryPolicy
         self.logger = logger
         let sessionConfiguration = URLSessionConfiguration.ephemeral
         // One session for the client's lifetime: libcurl keeps the TCP (and TLS) connection open between calls.
-        sessionConfiguration.httpMaximumConnectionsPerHost = 4
+        sessionConfiguration.httpMaximumConnectionsPerHost = max(1, maxConnections)
         sessionConfiguration.httpCookieStorage = nil
         sessionConfiguration.urlCache = nil
         sessionConfiguration.requestCachePolicy = .reloadIgnoringLocalCacheData

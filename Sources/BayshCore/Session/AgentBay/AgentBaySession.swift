@@ -19,6 +19,8 @@ public final class AgentBaySession: Session {
     /// CreateMcpSession/GetSession facts.
     public let facts: AgentBaySessionFacts
     let deletePolling: AgentBayDeletePolling
+    /// False when the client is shared (a fan-out's sessions use one client, so one pool of connections).
+    private let ownsClient: Bool
     private let toolCache: Mutex<[ToolInfo]?>
     /// Idle release, max runtime and the keep-alive task (started here, stopped by close and delete).
     let keeper: AgentBayKeepAlive
@@ -30,9 +32,11 @@ public final class AgentBaySession: Session {
 
     init(
         client: AgentBayClient, facts: AgentBaySessionFacts, imageId: String?, ownership: SessionOwnership,
-        deletePolling: AgentBayDeletePolling, lifecycle: AgentBayLifecycleOptions, labels: [String: String]?
+        deletePolling: AgentBayDeletePolling, lifecycle: AgentBayLifecycleOptions, labels: [String: String]?,
+        ownsClient: Bool = true
     ) {
         self.client = client
+        self.ownsClient = ownsClient
         self.facts = facts
         self.sessionId = facts.sessionId
         self.imageId = imageId
@@ -72,6 +76,21 @@ public final class AgentBaySession: Session {
             client.close()
             throw error
         }
+    }
+
+    /// Creates a new cloud session through a client shared with other sessions; closing the session leaves the
+    /// client open (its owner closes it).
+    public static func create(
+        sharing client: AgentBayClient, imageId: String?, labels: [String: String],
+        deletePolling: AgentBayDeletePolling = .standard,
+        lifecycle: AgentBayLifecycleOptions = AgentBayLifecycleOptions()
+    ) async throws -> AgentBaySession {
+        let facts = try await client.createSession(
+            imageId: imageId, labels: labels, idleTimeout: lifecycle.idleTimeout, maxRuntime: lifecycle.maxRuntime)
+        return AgentBaySession(
+            client: client, facts: facts, imageId: imageId.flatMap { $0.isEmpty ? nil : $0 } ?? "linux_latest",
+            ownership: .created, deletePolling: deletePolling, lifecycle: lifecycle, labels: labels,
+            ownsClient: false)
     }
 
     /// Attaches to an existing session (`--session-id`); it is never deleted implicitly. `lifecycle.idleTimeout`
@@ -215,6 +234,6 @@ public final class AgentBaySession: Session {
 
     public func close() async {
         keeper.stop()
-        client.close()
+        if ownsClient { client.close() }
     }
 }
