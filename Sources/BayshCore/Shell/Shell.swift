@@ -24,11 +24,14 @@ public final class Shell {
         public var statePaths: StatePaths
         /// Where Ctrl-C comes from (SIGINT; tests hand in their own).
         public var interrupts: InterruptSignal
+        /// `--root`: the folders a server may work in (`roots/list`); none means the current directory.
+        public var roots: [String]
 
         public init(
             settings: ShellSettings = ShellSettings(), historySize: Int = 1000, historyEnabled: Bool = true,
-            statePaths: StatePaths = StatePaths(), interrupts: InterruptSignal = .shared
+            statePaths: StatePaths = StatePaths(), interrupts: InterruptSignal = .shared, roots: [String] = []
         ) {
+            self.roots = roots
             self.interrupts = interrupts
             self.settings = settings
             self.historySize = historySize
@@ -53,13 +56,15 @@ public final class Shell {
     public var observer: (any ShellObserver)?
     /// Every meta command, built-in and registered.
     public private(set) var metaCommands: [MetaCommand] = MetaCommand.builtIn
+    /// Hears what the session's server says and asks beside answers (progress, logs, questions).
+    public let conversation: ServerConversation
 
     let editor: any LineEditor
     let writer: TerminalWriter
     let outputFolder: OutputFolder
     let interrupts: InterruptSignal
     private let editorQueue = DispatchQueue(label: "baysh.editor")
-    private let liveTools = LiveToolIndex()
+    private let liveTools: LiveToolIndex
     /// The first tool list of an interactive shell, fetched while the prompt is already up.
     private var toolsLoading: Task<ToolIndex, any Error>?
     private var quitRequested = false
@@ -81,6 +86,11 @@ public final class Shell {
         self.observer = observer
         self.outputFolder = OutputFolder(sessionId: session.sessionId, paths: options.statePaths)
         self.interrupts = options.interrupts
+        let liveTools = LiveToolIndex()
+        self.liveTools = liveTools
+        self.conversation = ServerConversation(
+            session: session, editor: editor, writer: writer, roots: options.roots) { liveTools.set($0) }
+        session.setConversation(conversation)
         let target = session.descriptor.target
         let historyURL = options.historyEnabled ? options.statePaths.historyFile(target: target) : nil
         self.history = HistoryFile(url: historyURL, limit: options.historySize) { message in
@@ -189,6 +199,8 @@ public final class Shell {
     public func execute(_ line: String) async -> CommandOutcome {
         let started = ContinuousClock.now
         await awaitBackgroundTools()
+        await adoptRefetchedTools()
+        conversation.beginCommand()
         let text = line.drop(while: \.isWhitespace)
         let outcome: CommandOutcome
         let kind: ShellRecord.Kind
@@ -199,6 +211,10 @@ public final class Shell {
             (outcome, kind, error) = await runCall(line)
         }
         let printed = await printOutput(outcome.output)
+        // Log lines and notes printed while it ran belong to the command's output too (a transcript keeps them).
+        let (heard, answers) = conversation.endCommand()
+        var output = heard
+        output.append(outcome.output)
         var failed = outcome.failed
         if printed.interrupted {
             // A script must not take a cut output for the whole of it.
@@ -209,9 +225,11 @@ public final class Shell {
         // The record holds the command's whole output, as if it had been printed to the end: a transcript
         // replays the command, and Ctrl-C stopped only the printing of its output, not the command.
         await observer?.shellDidRun(ShellRecord(
-            line: line, kind: kind, output: outcome.output, failed: failed, error: error,
-            elapsed: ContinuousClock.now - started))
-        return CommandOutcome(output: outcome.output, failed: failed, savedFiles: outcome.savedFiles)
+            line: line, kind: kind, output: output, failed: failed, error: error,
+            elapsed: ContinuousClock.now - started, answers: answers))
+        // A tool list the server changed during the command is in place before the next prompt.
+        await adoptRefetchedTools()
+        return CommandOutcome(output: output, failed: failed, savedFiles: outcome.savedFiles)
     }
 
     /// Prints a command's output so that Ctrl-C stops it at once, even while a slow terminal or a pipe nobody
@@ -242,6 +260,7 @@ public final class Shell {
     private func runCall(_ line: String) async -> (CommandOutcome, ShellRecord.Kind, String?) {
         // 1. Parse the line and type its arguments by the tool's schema.
         let call: ResolvedCall
+        await refreshIfUnknown(line)
         do {
             call = try resolve(line)
         } catch {
@@ -344,8 +363,12 @@ public final class Shell {
     public func request<T: Sendable>(
         label: String, _ operation: @escaping @Sendable (any Session) async throws -> T
     ) async -> Result<(T, Duration), RequestFailure> {
+        let conversation = self.conversation
         let spinner = Spinner.start(
-            label, enabled: editor.isInteractive && TerminalText.isTerminal(STDERR_FILENO))
+            label, enabled: editor.isInteractive && TerminalText.isTerminal(STDERR_FILENO),
+            detail: { conversation.progressText })
+        conversation.callRunning(spinner)
+        defer { conversation.callRunning(nil) }
         let writer = self.writer
         let session = self.session
         let started = ContinuousClock.now
@@ -402,7 +425,7 @@ public final class Shell {
     }
 
     @discardableResult
-    private func adopt(_ result: Result<(ToolIndex, Duration), RequestFailure>) -> Result<Int, RequestFailure> {
+    func adopt(_ result: Result<(ToolIndex, Duration), RequestFailure>) -> Result<Int, RequestFailure> {
         switch result {
         case .success(let (index, _)):
             tools = index

@@ -38,4 +38,6 @@ public struct ShellRecord: Sendable {
     public var error: String?
     /// How long it took.
     public var elapsed: Duration
+    /// The lines the user typed to answer the server's questions during it (`? ` lines in a transcript).
+    public var answers: [String] = []
 }
