@@ -57,7 +57,9 @@ public final class TranscriptRecorder: ShellObserver {
             let schema = session?.cachedTools?.first { $0.name == tool }?.inputSchema
             line = CallLineRenderer.render(tool: tool, arguments: arguments, schema: schema)
         }
-        if let failure = current.append(command: line, output: record.output) { warn("warning: \(failure)") }
+        if let failure = current.append(command: line, output: record.output, answers: record.answers) {
+            warn("warning: \(failure)")
+        }
     }
 
     public func shellWillExit() async {
