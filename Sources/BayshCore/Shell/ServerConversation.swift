@@ -173,7 +173,7 @@ public final class ServerConversation: SessionConversation {
                     + "declined: no terminal to ask at")
             return .decline
         }
-        state.withLock { $0.answers.append(line) }
+        record(line)
         return answer
     }
 
@@ -190,7 +190,7 @@ public final class ServerConversation: SessionConversation {
             note("MCP server '\(request.server)' asked for a model's reply (sampling); declined: no terminal to ask at")
             return nil
         }
-        state.withLock { $0.answers.append(line) }
+        record(line)
         return reply
     }
 
@@ -218,6 +218,13 @@ public final class ServerConversation: SessionConversation {
         return await withCheckedContinuation { continuation in
             questions.async { continuation.resume(returning: body(editor, writer)) }
         }
+    }
+
+    /// Keeps a typed answer for the transcript (spaces at its end mean nothing there).
+    private func record(_ line: String) {
+        var line = line
+        while line.last?.isWhitespace == true { line.removeLast() }
+        state.withLock { $0.answers.append(line) }
     }
 
     private func nextScriptedAnswer() -> String? {

@@ -52,7 +52,7 @@ enum RichServer {
         _ body: @escaping (MCPSession) async throws -> Void
     ) async throws {
         let run = { (target: MCPTarget) in
-            try await withMCPSession(target, readTimeout: readTimeout) { session in
+            try await withMCPSession(target, readTimeout: readTimeout) { (session: MCPSession) async throws in
                 session.setConversation(conversation)
                 try await body(session)
             }
@@ -75,7 +75,7 @@ struct ConversationTests {
     func progress(transport: String) async throws {
         let conversation = RecordingConversation()
         // Six steps of 0.4 s under a 1 s limit: only a deadline renewed by progress lets it finish.
-        try await RichServer.with(transport, conversation: conversation, readTimeout: .seconds(1)) { session in
+        try await RichServer.with(transport, conversation: conversation, readTimeout: .seconds(1)) { (session: MCPSession) async throws in
             let result = try await session.callTool(name: "slow_count", arguments: ["n": 6, "delay": 0.4])
             #expect(result.text == "counted to 6")
             let progress = conversation.heard.withLock { $0.progress }
@@ -93,7 +93,7 @@ struct ConversationTests {
     @Test("log messages with level and logger", arguments: ["stdio", "http"])
     func logs(transport: String) async throws {
         let conversation = RecordingConversation()
-        try await RichServer.with(transport, conversation: conversation) { session in
+        try await RichServer.with(transport, conversation: conversation) { (session: MCPSession) async throws in
             #expect(try await session.callTool(name: "chatty", arguments: [:]).text == "said")
             let logs = conversation.heard.withLock { $0.logs }
             #expect(logs.map(\.level) == [.debug, .info, .warning, .error])
@@ -113,7 +113,7 @@ struct ConversationTests {
     func elicitation(transport: String) async throws {
         let accepting = RecordingConversation(
             elicitationAnswer: .accept(["confirm": true, "reason": "not now", "color": "green"]))
-        try await RichServer.with(transport, conversation: accepting) { session in
+        try await RichServer.with(transport, conversation: accepting) { (session: MCPSession) async throws in
             let result = try await session.callTool(name: "confirm_delete", arguments: ["path": "a.txt"])
             #expect(result.text == "accept confirm=True reason='not now' color=green")
             let request = try #require(accepting.heard.withLock { $0.elicitations.first })
@@ -139,7 +139,7 @@ struct ConversationTests {
     @Test("sampling, roots and ping", arguments: ["stdio", "http"])
     func samplingRootsPing(transport: String) async throws {
         let conversation = RecordingConversation(samplingReply: "forty-two", folders: ["/srv/data", "/tmp/x y"])
-        try await RichServer.with(transport, conversation: conversation) { session in
+        try await RichServer.with(transport, conversation: conversation) { (session: MCPSession) async throws in
             let sampled = try await session.callTool(name: "ask_model", arguments: ["question": "meaning?"])
             #expect(sampled.text == "model said: forty-two")
             let request = try #require(conversation.heard.withLock { $0.samplings.first })
@@ -158,7 +158,7 @@ struct ConversationTests {
     @Test("tools/list_changed tells the conversation and the next list has the new tool", arguments: ["stdio", "http"])
     func listChanged(transport: String) async throws {
         let conversation = RecordingConversation()
-        try await RichServer.with(transport, conversation: conversation) { session in
+        try await RichServer.with(transport, conversation: conversation) { (session: MCPSession) async throws in
             #expect(try await !session.listTools().contains { $0.name == "grown" })
             #expect(try await session.callTool(name: "grow", arguments: [:]).text == "grew")
             for _ in 0..<100 where conversation.heard.withLock({ $0.toolsChanged }) == 0 {
@@ -172,7 +172,7 @@ struct ConversationTests {
     @Test("a deadline and a cancelled task cancel the server's handler", arguments: ["stdio", "http"])
     func cancellation(transport: String) async throws {
         let directory = try TemporaryDirectory()
-        try await RichServer.with(transport, conversation: RecordingConversation()) { session in
+        try await RichServer.with(transport, conversation: RecordingConversation()) { (session: MCPSession) async throws in
             let timedOut = directory.path + "/timed-out"
             await #expect(throws: SessionError.self) {
                 _ = try await session.callTool(

@@ -38,6 +38,22 @@ async def chatty(ctx: Context) -> str:
     return "said"
 
 
+@server.tool()
+async def log_later(ctx: Context, seconds: float = 1.0) -> str:
+    """Answers at once and logs a warning `seconds` later, belonging to no request (the client is idle then)."""
+    session = ctx.session
+
+    async def later() -> None:
+        await asyncio.sleep(seconds)
+        await session.send_log_message(level="warning", data="late news", logger="rich.later")
+
+    pending.add(asyncio.get_running_loop().create_task(later()))
+    return "scheduled"
+
+
+pending: set = set()
+
+
 class Deletion(BaseModel):
     confirm: bool = Field(description="really delete?")
     reason: str = Field(default="", description="why")
