@@ -102,7 +102,7 @@ struct ConversationShellTests {
         #expect(try terminal.waitForExit() == 0)
     }
 
-    @Test("sampling typed at the prompt; roots from --root; Ctrl-C cancels the server's handler")
+    @Test("sampling typed at the prompt; roots from --root; cancel, decline and URL questions; Ctrl-C cancels the server's handler")
     func samplingRootsAndCtrlC() throws {
         let baysh = try BayshProcess()
         defer { baysh.removeFolders() }
@@ -119,6 +119,27 @@ struct ConversationShellTests {
 
         terminal.type("roots\r")
         try terminal.waitFor("\(URL(fileURLWithPath: baysh.root.path).absoluteString) file:///tmp")
+        try terminal.waitFor(Self.prompt)
+
+        // Ctrl-C cancels a question, an empty line declines it; a URL question takes accept or decline.
+        terminal.type("confirm_delete b.txt\r")
+        try terminal.waitFor("asks: Delete b.txt?")
+        try terminal.waitFor("? ")
+        terminal.type("\u{3}")
+        try terminal.waitFor("cancel")
+        try terminal.waitFor(Self.prompt)
+        terminal.type("confirm_delete c.txt\r")
+        try terminal.waitFor("asks: Delete c.txt?")
+        try terminal.waitFor("? ")
+        terminal.type("\r")
+        try terminal.waitFor("decline")
+        try terminal.waitFor(Self.prompt)
+        terminal.type("sign_in\r")
+        try terminal.waitFor("asks: Sign in to continue")
+        try terminal.waitFor("open: https://example.invalid/login")
+        try terminal.waitFor("? ")
+        terminal.type("a\r")
+        try terminal.waitFor("accept")
         try terminal.waitFor(Self.prompt)
 
         terminal.type("sleepy marker='\(marker)'\r")
