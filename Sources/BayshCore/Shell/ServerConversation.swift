@@ -133,11 +133,9 @@ public final class ServerConversation: SessionConversation {
         guard Self.rank(entry.level) >= Self.rank(logLevel) else { return }
         let logger = entry.logger.map { " " + TerminalText.untrusted($0, singleLine: true, limit: 80) } ?? ""
         let line = "[\(entry.level.rawValue)\(logger)] " + TerminalText.untrusted(entry.text)
-        let style = Self.style(entry.level)
-        state.withLock { $0.heard?.errorLine(line, style: style) }
-        var text = Redactor.shared.redact(line) + "\n"
-        if writer.colorsOnStandardError { text = TerminalWriter.styled(text, style) }
-        editor.printAbove(text)
+        var output = RenderedOutput()
+        output.errorLine(line, style: Self.style(entry.level))
+        hear(output)
     }
 
     public func serverToolsChanged() {
@@ -238,9 +236,16 @@ public final class ServerConversation: SessionConversation {
         hear(output)
     }
 
+    /// Prints `output` (stderr lines) above the edited line and keeps it for the running command's record.
     private func hear(_ output: RenderedOutput) {
         state.withLock { $0.heard?.append(output) }
-        writer.write(output)
+        editor.printAbove(output.chunks.map(printable).joined())
+    }
+
+    /// A stderr chunk as it goes out: secrets masked, coloured on a terminal.
+    private func printable(_ chunk: RenderedOutput.Chunk) -> String {
+        let text = Redactor.shared.redact(chunk.text)
+        return writer.colorsOnStandardError ? TerminalWriter.styled(text, chunk.style) : text
     }
 
     /// A typed sampling reply: an empty line or Ctrl-C declines.

@@ -160,9 +160,13 @@ struct ConversationShellTests {
         let baysh = try BayshProcess()
         defer { baysh.removeFolders() }
         let run = try await baysh.run(
-            try Self.server() + ["-c", "confirm_delete a.txt", "-c", "ask_model question=hi", "-c", "sign_in"])
+            try Self.server() + [
+                "-c", "confirm_delete a.txt", "-c", "ask_model question=hi", "-c", "sign_in",
+                // A tool added without list_changed: the unknown name is looked up once more before refusing.
+                "-c", "grow_quietly", "-c", "quiet",
+            ])
         #expect(run.status == 0, "\(run.stderr)")
-        #expect(run.stdout == "decline\ndeclined: the user declined the sampling request\ndecline\n")
+        #expect(run.stdout == "decline\ndeclined: the user declined the sampling request\ndecline\ngrew quietly\nquiet!\n")
         #expect(run.stderr.contains("MCP server 'rich' asked: Delete a.txt?; declined: no terminal to ask at"))
         #expect(run.stderr.contains("asked for a model's reply (sampling); declined: no terminal to ask at"))
     }

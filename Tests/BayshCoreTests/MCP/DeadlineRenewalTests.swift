@@ -38,4 +38,29 @@ struct DeadlineRenewalTests {
         let renewed = try await timeOut(after: .milliseconds(200), renewingEvery: .milliseconds(50))
         #expect(renewed >= .milliseconds(2000) && renewed < .milliseconds(5000))
     }
+
+    @Test("a paused deadline (the user answering a question) does not fire, and resumes with the whole limit")
+    func pause() async throws {
+        let renewal = DeadlineRenewal()
+        let gate = AsyncStream<Void>.makeStream()
+        let started = ContinuousClock.now
+        let pausing = Task {
+            try? await Task.sleep(for: .milliseconds(100))
+            renewal.pause()
+            try? await Task.sleep(for: .milliseconds(600))
+            renewal.resume()
+        }
+        await #expect(throws: SessionError.self) {
+            try await CallDeadline.run(
+                operation: "call asking", timeout: .milliseconds(300), renewal: renewal,
+                abandon: { gate.continuation.finish() }
+            ) {
+                for await _ in gate.stream {}
+                throw CancellationError()
+            }
+        }
+        pausing.cancel()
+        // Paused at 0.1 s for 0.6 s, then 0.3 s more.
+        #expect(ContinuousClock.now - started >= .milliseconds(1000))
+    }
 }

@@ -113,6 +113,14 @@ async def grow(ctx: Context) -> str:
 
 
 @server.tool()
+async def grow_quietly() -> str:
+    """Adds the tool `quiet` without saying tools/list_changed."""
+    if not any(t.name == "quiet" for t in await server.list_tools()):
+        server.add_tool(lambda: "quiet!", name="quiet", description="Added by grow_quietly.")
+    return "grew quietly"
+
+
+@server.tool()
 async def sleepy(marker: str, seconds: float = 30) -> str:
     """Sleeps; when cancelled, writes `cancelled` to the file `marker` first."""
     try:

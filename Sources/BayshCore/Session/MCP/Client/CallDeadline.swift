@@ -73,6 +73,8 @@ final class DeadlineRenewal: Sendable {
         var timeout: Duration = .zero
         var cap: ContinuousClock.Instant?
         var expire: (@Sendable () -> Void)?
+        /// Set while the user answers a question the server asked during the call.
+        var pausedAt: ContinuousClock.Instant?
     }
 
     private let state = Mutex(State())
@@ -89,10 +91,31 @@ final class DeadlineRenewal: Sendable {
         }
     }
 
-    /// Starts the time limit again (progress arrived). Does nothing once the call has ended.
+    /// Stops the clock while the user answers a question of the server's: a person taking their time must not
+    /// time the call out. ``resume()`` starts it again.
+    func pause() {
+        state.withLock { state in
+            guard state.pausedAt == nil, let ticket = state.ticket else { return }
+            DeadlineWatch.shared.disarm(ticket)
+            state.pausedAt = .now
+        }
+    }
+
+    /// Starts the clock again after ``pause()`` with the whole time limit; the cap moves by the time paused.
+    func resume() {
+        state.withLock { state in
+            guard let pausedAt = state.pausedAt else { return }
+            state.pausedAt = nil
+            state.cap = state.cap.map { $0 + (.now - pausedAt) }
+        }
+        renew()
+    }
+
+    /// Starts the time limit again (progress arrived). Does nothing once the call has ended or while paused.
     func renew() {
         state.withLock { state in
-            guard let old = state.ticket, let expire = state.expire, let cap = state.cap else { return }
+            guard state.pausedAt == nil, let old = state.ticket, let expire = state.expire, let cap = state.cap
+            else { return }
             let remaining = cap - .now
             guard remaining > .zero else { return }
             DeadlineWatch.shared.disarm(old)

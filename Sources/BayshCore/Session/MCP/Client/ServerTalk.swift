@@ -54,8 +54,13 @@ final class ServerTalk: Sendable {
             return true
         }
         guard Self.requests.contains(method) else { return false }
+        // While the user answers, the calls in flight do not time out.
+        let asksUser = method == "elicitation/create" || method == "sampling/createMessage"
+        let waiting = asksUser ? calls.withLock { Array($0.values) } : []
+        waiting.forEach { $0.pause() }
         Task {
             let answer = await self.answer(method, params)
+            waiting.forEach { $0.resume() }
             reply(Data(Self.response(id: id, answer).utf8))
         }
         return true
