@@ -155,6 +155,30 @@ struct ConversationShellTests {
         #expect(try terminal.waitForExit() == 0)
     }
 
+    @Test("over streamable HTTP: a question on the call's SSE stream, answered by a POST; logs; progress")
+    func overHTTP() async throws {
+        try await withLoopbackServer(script: RichServer.script, arguments: ["http"]) { url in
+            let baysh = try BayshProcess()
+            defer { baysh.removeFolders() }
+            let terminal = try baysh.terminal(["--url", url.absoluteString])
+            try terminal.waitFor(Self.prompt)
+            terminal.type("confirm_delete a.txt\r")
+            try terminal.waitFor("MCP server 'rich' asks: Delete a.txt?")
+            try terminal.waitFor("? ")
+            terminal.type("confirm=no\r")
+            try terminal.waitFor("accept confirm=False reason='' color=red")
+            try terminal.waitFor(Self.prompt)
+            terminal.type("chatty\r")
+            try terminal.waitFor("[warning] careful now")
+            try terminal.waitFor(Self.prompt)
+            terminal.type("slow_count n=6 delay=0.3\r")
+            try terminal.waitFor("slow_count 3/6 · step 3 of 6 · ")
+            try terminal.waitFor("counted to 6")
+            terminal.type(":quit\r")
+            #expect(try terminal.waitForExit() == 0)
+        }
+    }
+
     @Test("in a script a question is declined and stderr says so")
     func scriptDeclines() async throws {
         let baysh = try BayshProcess()
