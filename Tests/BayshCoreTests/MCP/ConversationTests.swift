@@ -74,8 +74,8 @@ struct ConversationTests {
     @Test("progress reaches the conversation and pushes the deadline back", arguments: ["stdio", "http"])
     func progress(transport: String) async throws {
         let conversation = RecordingConversation()
-        // Six steps of 0.4 s under a 1 s limit: only a deadline renewed by progress lets it finish.
-        try await RichServer.with(transport, conversation: conversation, readTimeout: .seconds(1)) { (session: MCPSession) async throws in
+        // Six steps of 0.4 s under a 1.5 s limit: only a deadline renewed by progress lets it finish.
+        try await RichServer.with(transport, conversation: conversation, readTimeout: .milliseconds(1500)) { (session: MCPSession) async throws in
             let result = try await session.callTool(name: "slow_count", arguments: ["n": 6, "delay": 0.4])
             #expect(result.text == "counted to 6")
             let progress = conversation.heard.withLock { $0.progress }
