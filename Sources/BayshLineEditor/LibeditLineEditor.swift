@@ -1,6 +1,7 @@
 import BayshCore
 import CLibedit
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -25,6 +26,15 @@ public final class LibeditLineEditor: LineEditor, @unchecked Sendable {
     private var interrupted = false
     /// Whether a hint is on screen after the cursor, so it is erased before libedit sees the next key.
     private var hintShown = false
+    /// Lines other threads want printed above the line being edited (``printAbove(_:)``).
+    private let above = Mutex(Above())
+    /// Rings the key reader awake when lines wait in ``above``: read end, write end.
+    private let wake: (read: Int32, write: Int32)
+
+    private struct Above {
+        var editing = false
+        var waiting: [String] = []
+    }
 
     /// An editor on the terminal at stdin/stdout, or nil when either is not a terminal (use ``PlainLineReader``).
     /// `historySize` bounds the in-memory history the arrow keys and Ctrl-R walk through.
@@ -36,6 +46,17 @@ public final class LibeditLineEditor: LineEditor, @unchecked Sendable {
             el_end(editLine)
             return nil
         }
+        var ends: [Int32] = [0, 0]
+        guard pipe(&ends) == 0 else {
+            el_end(editLine)
+            history_end(history)
+            return nil
+        }
+        for end in ends {
+            _ = fcntl(end, F_SETFD, FD_CLOEXEC)
+            _ = fcntl(end, F_SETFL, O_NONBLOCK)
+        }
+        self.wake = (ends[0], ends[1])
         self.editLine = editLine
         self.history = history
         self.prompt = strdup("")
@@ -63,6 +84,8 @@ public final class LibeditLineEditor: LineEditor, @unchecked Sendable {
         el_end(editLine)
         history_end(history)
         free(prompt)
+        close(wake.read)
+        close(wake.write)
     }
 
     public func readLine(prompt text: String) -> LineInput {
@@ -71,6 +94,8 @@ public final class LibeditLineEditor: LineEditor, @unchecked Sendable {
         allowResizeSignals()
         el_resize(editLine)
         _ = baysh_el_prepare_terminal(editLine, 1)
+        above.withLock { $0.editing = true }
+        defer { finishEditing() }
         var count: Int32 = 0
         guard let raw = el_gets(editLine, &count), count > 0 else { return .endOfInput }
         if interrupted { return .interrupted }
@@ -89,6 +114,55 @@ public final class LibeditLineEditor: LineEditor, @unchecked Sendable {
 
     public func setHints(_ provider: HintProvider?) {
         hints = provider
+    }
+
+    public func readAnswer(prompt: String, completion answers: CompletionProvider?) -> LineInput {
+        let (shellCompletion, shellHints) = (completion, hints)
+        (completion, hints) = (answers, nil)
+        defer { (completion, hints) = (shellCompletion, shellHints) }
+        return readLine(prompt: prompt)
+    }
+
+    public func printAbove(_ text: String) {
+        let queued = above.withLock { above -> Bool in
+            guard above.editing else { return false }
+            above.waiting.append(text)
+            return true
+        }
+        if queued {
+            var byte: UInt8 = 1
+            _ = write(wake.write, &byte, 1)
+        } else {
+            // No line is being edited, but a spinner may be on the line: clear it first (it draws itself again).
+            TerminalText.write((isatty(STDERR_FILENO) == 1 ? "\r\u{1B}[K" : "") + text, to: STDERR_FILENO)
+        }
+    }
+
+    /// Prints the lines waiting in ``above`` where the edited line was, then has libedit draw prompt and line again
+    /// below them. Runs on the editing thread, between keys.
+    private func printWaitingLines() {
+        var drained = [UInt8](repeating: 0, count: 64)
+        while read(wake.read, &drained, drained.count) > 0 {}
+        let lines = above.withLock { above in
+            defer { above.waiting.removeAll() }
+            return above.waiting
+        }
+        guard !lines.isEmpty else { return }
+        eraseHint()
+        fflush(baysh_stdout())
+        TerminalText.write("\r\u{1B}[K" + lines.joined(), to: STDERR_FILENO)
+        _ = baysh_el_refresh(editLine)
+        fflush(baysh_stdout())
+    }
+
+    /// Editing ended: lines that came too late for ``printWaitingLines()`` are printed now.
+    private func finishEditing() {
+        let lines = above.withLock { above in
+            above.editing = false
+            defer { above.waiting.removeAll() }
+            return above.waiting
+        }
+        if !lines.isEmpty { TerminalText.write(lines.joined(), to: STDERR_FILENO) }
     }
 
     // MARK: - Prompt
@@ -164,6 +238,7 @@ public final class LibeditLineEditor: LineEditor, @unchecked Sendable {
         var bytes: [UInt8] = []
         var expected = 1
         while bytes.count < expected {
+            if bytes.isEmpty, !waitForKey() { continue }
             var byte: UInt8 = 0
             let count = Glibc.read(STDIN_FILENO, &byte, 1)
             if count == 1 {
@@ -189,6 +264,31 @@ public final class LibeditLineEditor: LineEditor, @unchecked Sendable {
         let scalar = String(decoding: bytes, as: UTF8.self).unicodeScalars.first ?? "\u{FFFD}"
         out.pointee = wchar_t(bitPattern: scalar.value)
         return 1
+    }
+
+    /// Waits until a key can be read (true) or lines wait to be printed above the line, which are then printed
+    /// (false: wait again).
+    private func waitForKey() -> Bool {
+        var descriptors = [
+            pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0),
+            pollfd(fd: wake.read, events: Int16(POLLIN), revents: 0),
+        ]
+        let ready = poll(&descriptors, 2, -1)
+        guard ready > 0 else {
+            // Any other failure is left to the read that follows, which reports it.
+            if ready < 0, errno != EINTR { return true }
+            if ready < 0 {
+                // A resize interrupts the wait: redraw the hint for the new width.
+                eraseHint()
+                drawHint()
+            }
+            return ready > 0
+        }
+        if descriptors[1].revents != 0 {
+            printWaitingLines()
+            drawHint()
+        }
+        return descriptors[0].revents != 0
     }
 
     private static func utf8Length(leadingByte byte: UInt8) -> Int {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import BayshCore
+import Foundation
 
 /// How the shell behaves: `-c` lines, confirmations, history, output format, timeouts.
 struct ShellFlags: ParsableArguments {
@@ -27,7 +28,18 @@ struct ShellFlags: ParsableArguments {
         "How long a call may take (for AgentBay also each API request).", valueName: "ms"))
     var timeoutMs: Int?
 
+    @Option(name: .customLong("root"), help: ArgumentHelp(
+        "A folder an MCP server may work in, as its roots/list answer (repeatable; default: the current directory).",
+        valueName: "dir"))
+    var roots: [String] = []
+
     func validate() throws {
+        for root in roots {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: root, isDirectory: &isDirectory), isDirectory.boolValue else {
+                throw ValidationError("--root \(root): no such folder")
+            }
+        }
         if historySize < 1 { throw ValidationError("--history-size must be at least 1") }
         if let timeoutMs, timeoutMs <= 0 { throw ValidationError("--timeout-ms must be a positive number of ms") }
     }
@@ -35,8 +47,10 @@ struct ShellFlags: ParsableArguments {
     static let defaultHistorySize = 1000
 
     func options() -> Shell.Options {
-        Self.options(
+        var options = Self.options(
             format: format, timeoutMs: timeoutMs, keep: keep, yes: yes, historySize: historySize, noHistory: noHistory)
+        options.roots = roots
+        return options
     }
 
     /// The options with no shell flag given (`baysh -c LINE` reads only `-c`).

@@ -50,6 +50,11 @@ public enum MCPFixtures {
         packageRoot.appendingPathComponent("Tests/BayshCoreTests/MCP/Fixtures/python_server.py").path
     }
 
+    /// A server that talks back: progress, logs, questions, sampling, roots, a tool list that grows.
+    public static var richServerScript: String {
+        packageRoot.appendingPathComponent("Tests/BayshCoreTests/MCP/Fixtures/rich_server.py").path
+    }
+
     public static var misbehavingHTTPScript: String {
         packageRoot.appendingPathComponent("Tests/BayshCoreTests/MCP/Fixtures/misbehaving_http.py").path
     }

@@ -76,11 +76,31 @@ public protocol Session: AnyObject, Sendable {
 
     /// Opens a fresh session like this one (same image, labels and lifecycle settings) for `:new`.
     func openSuccessor() async throws -> any Session
+
+    /// Hands the session who hears what its server says and asks beside answers (progress, logs, a changed tool
+    /// list, questions for the user). Nil stops it. Backends whose servers never speak up ignore it.
+    func setConversation(_ conversation: (any SessionConversation)?)
+
+    /// `:loglevel`: asks the server to send log messages of `level` and above (`logging/setLevel`).
+    func setLogLevel(_ level: LogLevel) async throws
+
+    /// Whether the tool list may change while the session is open, so an unknown tool name is worth one fresh
+    /// fetch before it is refused.
+    var toolListCanChange: Bool { get }
 }
 
 extension Session {
     /// Nil: a backend whose tools' folder baysh cannot know.
     public var workspacePath: String? { nil }
+
+    public func setConversation(_ conversation: (any SessionConversation)?) {}
+
+    public func setLogLevel(_ level: LogLevel) async throws {
+        throw SessionError.unsupported(
+            operation: "logging/setLevel", backend: descriptor.backend, reason: "its tools send no log messages")
+    }
+
+    public var toolListCanChange: Bool { false }
 
     /// list_mcp_tools with the session's own image and the cache.
     public func listTools() async throws -> [ToolInfo] {

@@ -69,6 +69,8 @@ extension Shell {
     func execute(_ entry: EnteredLine) async -> CommandOutcome {
         let started = ContinuousClock.now
         await awaitBackgroundTools()
+        await adoptRefetchedTools()
+        conversation.beginCommand()
         let text = entry.text.drop(while: \.isWhitespace)
         let result: LineResult
         if text.hasPrefix(":") {
@@ -81,18 +83,25 @@ extension Shell {
         }
         let failed = await printOutput(result.outcome)
         reportSessionGoneAfter(result.outcome)
+        // Log lines and notes printed while it ran belong to the command's output too (a transcript keeps them).
+        let (heard, answers) = conversation.endCommand()
+        var output = heard
+        output.append(result.outcome.output)
         // 7. Record. The record holds the command's whole output, as if it had been printed to the end: a
         // transcript replays the command, and Ctrl-C stopped only the printing of its output, not the command.
         await observer?.shellDidRun(ShellRecord(
-            line: entry.text, kind: result.kind, output: result.outcome.output, failed: failed, error: result.error,
-            elapsed: ContinuousClock.now - started, schema: result.schema))
-        return CommandOutcome(output: result.outcome.output, failed: failed, savedFiles: result.outcome.savedFiles)
+            line: entry.text, kind: result.kind, output: output, failed: failed, error: result.error,
+            elapsed: ContinuousClock.now - started, schema: result.schema, answers: answers))
+        // A tool list the server changed during the command is in place before the next prompt.
+        await adoptRefetchedTools()
+        return CommandOutcome(output: output, failed: failed, savedFiles: result.outcome.savedFiles)
     }
 
     private func runCall(_ entry: EnteredLine) async -> LineResult {
         // 2, 3. Parse the line and type its arguments by the tool's schema.
         let call: ResolvedCall
         let schema: Value?
+        await refreshIfUnknown(entry.tokens)
         do {
             (call, schema) = try resolve(entry.tokens)
         } catch {

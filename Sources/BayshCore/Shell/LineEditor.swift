@@ -1,3 +1,5 @@
+import Foundation
+
 /// What one read from a ``LineEditor`` gave.
 public enum LineInput: Sendable, Equatable {
     /// A line the user entered, without its newline.
@@ -34,4 +36,22 @@ public protocol LineEditor: AnyObject, Sendable {
 
     /// Sets the hint shown after the cursor; nil turns hints off.
     func setHints(_ provider: HintProvider?)
+
+    /// Reads one answer to a question (a server's elicitation): like ``readLine(prompt:)`` but Tab completes with
+    /// `completion` alone, no hint is drawn, and the shell's own completion is back afterwards.
+    func readAnswer(prompt: String, completion: CompletionProvider?) -> LineInput
+
+    /// Prints `text` (whole lines, already styled) on stderr above the line being edited, which is then drawn
+    /// again; never in the middle of what the user types. Unlike the rest of the editor, callable from any thread.
+    func printAbove(_ text: String)
+}
+
+extension LineEditor {
+    public func readAnswer(prompt: String, completion: CompletionProvider?) -> LineInput {
+        readLine(prompt: prompt)
+    }
+
+    public func printAbove(_ text: String) {
+        TerminalText.write(text, to: STDERR_FILENO)
+    }
 }

@@ -55,7 +55,7 @@ public struct MetaCommand: Sendable {
         [help, tools, describe, explain, refresh, server]
         + [session, info, labels, link, delete, keep, reconnect]
         + [status, pause, resume, new]
-        + [timeout, timing, format, set, history, rerun, quit]
+        + [timeout, timing, format, set, loglevel, history, rerun, quit]
 }
 
 /// What running one line gave: the output (already printed by the shell) and whether it counts as a failure.

@@ -24,11 +24,14 @@ public final class Shell {
         public var statePaths: StatePaths
         /// Where Ctrl-C comes from (SIGINT; tests hand in their own).
         public var interrupts: InterruptSignal
+        /// `--root`: the folders a server may work in (`roots/list`); none means the current directory.
+        public var roots: [String]
 
         public init(
             settings: ShellSettings = ShellSettings(), historySize: Int = 1000, historyEnabled: Bool = true,
-            statePaths: StatePaths = StatePaths(), interrupts: InterruptSignal = .shared
+            statePaths: StatePaths = StatePaths(), interrupts: InterruptSignal = .shared, roots: [String] = []
         ) {
+            self.roots = roots
             self.interrupts = interrupts
             self.settings = settings
             self.historySize = historySize
@@ -53,13 +56,15 @@ public final class Shell {
     public var observer: (any ShellObserver)?
     /// Every meta command, built-in and registered.
     public private(set) var metaCommands: [MetaCommand] = MetaCommand.builtIn
+    /// Hears what the session's server says and asks beside answers (progress, logs, questions).
+    public let conversation: ServerConversation
 
     let editor: any LineEditor
     let writer: TerminalWriter
     let outputFolder: OutputFolder
     let interrupts: InterruptSignal
     private let editorQueue = DispatchQueue(label: "baysh.editor")
-    private let liveTools = LiveToolIndex()
+    private let liveTools: LiveToolIndex
     /// The first tool list of an interactive shell, fetched while the prompt is already up.
     private var toolsLoading: Task<ToolIndex, any Error>?
     var quitRequested = false
@@ -83,6 +88,11 @@ public final class Shell {
         self.observer = observer
         self.outputFolder = OutputFolder(sessionId: session.sessionId, paths: options.statePaths)
         self.interrupts = options.interrupts
+        let liveTools = LiveToolIndex()
+        self.liveTools = liveTools
+        self.conversation = ServerConversation(
+            session: session, editor: editor, writer: writer, roots: options.roots) { liveTools.set($0) }
+        session.setConversation(conversation)
         let target = session.descriptor.target
         let historyURL = options.historyEnabled ? options.statePaths.historyFile(target: target) : nil
         self.history = HistoryFile(url: historyURL, limit: options.historySize) { message in
@@ -190,8 +200,12 @@ public final class Shell {
     public func request<T: Sendable>(
         label: String, _ operation: @escaping @Sendable (any Session) async throws -> T
     ) async -> Result<(T, Duration), RequestFailure> {
+        let conversation = self.conversation
         let spinner = Spinner.start(
-            label, enabled: editor.isInteractive && TerminalText.isTerminal(STDERR_FILENO))
+            label, enabled: editor.isInteractive && TerminalText.isTerminal(STDERR_FILENO),
+            detail: { conversation.progressText })
+        conversation.callRunning(spinner)
+        defer { conversation.callRunning(nil) }
         let writer = self.writer
         let session = self.session
         let started = ContinuousClock.now
@@ -248,7 +262,7 @@ public final class Shell {
     }
 
     @discardableResult
-    private func adopt(_ result: Result<(ToolIndex, Duration), RequestFailure>) -> Result<Int, RequestFailure> {
+    func adopt(_ result: Result<(ToolIndex, Duration), RequestFailure>) -> Result<Int, RequestFailure> {
         switch result {
         case .success(let (index, _)):
             tools = index

@@ -48,4 +48,7 @@ public struct ShellRecord: Sendable {
         guard case .call(let tool, let arguments, _) = kind else { return line }
         return CallLineRenderer.render(tool: tool, arguments: arguments, schema: schema)
     }
+
+    /// The lines the user typed to answer the server's questions during it (`? ` lines in a transcript).
+    public var answers: [String] = []
 }

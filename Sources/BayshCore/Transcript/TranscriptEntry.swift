@@ -13,10 +13,13 @@ public struct TranscriptEntry: Sendable, Equatable {
     public var line: Int
     /// What the command printed, in order. Nil for a bare command (a file of commands only): nothing to check.
     public var output: [OutputLine]?
+    /// The answers typed to the server's questions while the command ran (`? ` lines), given back on replay.
+    public var answers: [String]
 
-    public init(command: String, line: Int = 0, output: [OutputLine]? = nil) {
+    public init(command: String, line: Int = 0, output: [OutputLine]? = nil, answers: [String] = []) {
         self.command = command
         self.line = line
         self.output = output
+        self.answers = answers
     }
 }

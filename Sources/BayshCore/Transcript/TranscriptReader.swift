@@ -158,13 +158,15 @@ private struct Parser {
                 inCommand = true
             case .continuation(let text) where inCommand:
                 entry?.command += "\n" + text
+            case .answer(let text) where inCommand:
+                entry?.answers.append(text)
             case .comment:
                 break
             case .error(let text):
                 printed = OutputLine(text, isError: true)
             case .escaped(let text), .text(let text):
                 printed = OutputLine(text)
-            case .continuation:
+            case .continuation, .answer:
                 printed = OutputLine(lines[position])
             case .blank:
                 printed = OutputLine(lines[position])

@@ -51,7 +51,9 @@ public final class TranscriptRecorder: ShellObserver {
     public func shellDidRun(_ record: ShellRecord) async {
         if case .meta(let name) = record.kind, Self.unrecorded.contains(name) { return }
         guard let current = writer.withLock({ $0 }) else { return }
-        if let failure = current.append(command: record.canonicalLine, output: record.output) { warn("warning: \(failure)") }
+        if let failure = current.append(command: record.canonicalLine, output: record.output, answers: record.answers) {
+            warn("warning: \(failure)")
+        }
     }
 
     public func shellWillExit() async {

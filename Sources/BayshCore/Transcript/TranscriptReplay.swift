@@ -153,6 +153,8 @@ public struct TranscriptReplay: Sendable {
             echo.line(TranscriptSyntax.commandLines(entry.command).joined(separator: "\n"))
             shell.writer.write(echo)
         }
+        // Questions the server asks get the recorded answers, so the replay runs unattended.
+        shell.conversation.answerFromScript(entry.answers)
         let outcome = await shell.execute(entry.command)
         let record = capture.take()
         let actual = outcome.output.transcriptLines

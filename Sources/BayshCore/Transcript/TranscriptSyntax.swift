@@ -4,6 +4,7 @@
 /// # comment, or a header field: # backend: local
 /// > write_file path=a.txt content="one     ← command line
 /// . two"                                  ← continuation of the command above
+/// ? confirm=yes                           ← the user's answer to a question the server asked during it
 /// wrote 7 bytes                           ← output line, as printed
 /// ! path '../x' is refused: ...           ← error line (printed to stderr)
 /// | # a printed line that starts with #   ← escaped output line: the text after `| ` is taken literally
@@ -17,6 +18,8 @@ enum TranscriptSyntax {
         case command(String)
         /// `. rest of the command` (or `.` for an empty line of it)
         case continuation(String)
+        /// `? confirm=yes`: an answer typed to a server's question (`?` alone: an empty answer)
+        case answer(String)
         /// `# anything`
         case comment(String)
         /// `! error text`
@@ -35,6 +38,7 @@ enum TranscriptSyntax {
         case "#": return .comment(String(line.dropFirst()))
         case ">": if let rest = marked(line) { return .command(rest) }
         case ".": if let rest = marked(line) { return .continuation(rest) }
+        case "?": if let rest = marked(line) { return .answer(rest) }
         case "!": if let rest = marked(line) { return .error(rest) }
         case "|": if let rest = marked(line) { return .escaped(rest) }
         default: break
@@ -67,19 +71,24 @@ enum TranscriptSyntax {
 
     /// What goes before an output line whose first two bytes are `first` and `second` (nil past its end): `! ` or
     /// `!` for an error line, `| ` for a line that would otherwise read as a marker (`#…`, `>`, `> …`, and so on
-    /// for `.`, `!`, `|`), else nothing. Markers are ASCII, so the bytes decide it as ``classify(_:)`` would.
+    /// for `.`, `?`, `!`, `|`), else nothing. Markers are ASCII, so the bytes decide it as ``classify(_:)`` would.
     static func outputPrefix(isError: Bool, first: UInt8?, second: UInt8?) -> String {
         guard let first else { return isError ? "!" : "" }
         if isError { return "! " }
         switch first {
         case UInt8(ascii: "#"): return "| "
-        case UInt8(ascii: ">"), UInt8(ascii: "."), UInt8(ascii: "!"), UInt8(ascii: "|"):
+        case UInt8(ascii: ">"), UInt8(ascii: "."), UInt8(ascii: "?"), UInt8(ascii: "!"), UInt8(ascii: "|"):
             return second == nil || second == UInt8(ascii: " ") ? "| " : ""
         default: return ""
         }
     }
 
     static func errorLine(_ text: String) -> String { marker("!", text) }
+
+    /// The command's lines followed by its answers as `? ` lines.
+    static func commandLines(_ command: String, answers: [String]) -> [String] {
+        commandLines(command) + answers.map { marker("?", $0) }
+    }
 
     private static func marker(_ mark: String, _ text: String) -> String {
         text.isEmpty ? mark : mark + " " + text

@@ -69,12 +69,14 @@ public final class TranscriptWriter: Sendable {
     /// file holds the same text as ``append(_:)`` with the output's ``RenderedOutput/transcriptLines``. An entry
     /// under ``EntryBuffer/capacity`` still goes out in one write; when a write fails, what the file got of the
     /// entry is cut off again. Errors as for ``append(_:)``.
-    public func append(command: String, output: RenderedOutput) -> TranscriptError? {
+    public func append(command: String, output: RenderedOutput, answers: [String] = []) -> TranscriptError? {
         state.withLock { state -> TranscriptError? in
             guard !state.stopped else { return nil }
             let start = lseek(state.descriptor, 0, SEEK_CUR)
             var buffer = EntryBuffer(descriptor: state.descriptor)
-            for line in TranscriptSyntax.commandLines(command) { buffer.append(line + "\n") }
+            for line in TranscriptSyntax.commandLines(command, answers: answers) {
+                buffer.append(line + "\n")
+            }
             Self.writeOutput(output, masks: masks, to: &buffer)
             guard let failure = buffer.finish() else { return nil }
             if start >= 0 { _ = ftruncate(state.descriptor, start) }
@@ -160,7 +162,7 @@ public final class TranscriptWriter: Sendable {
 
     /// The entry as file text: command lines, then output lines, masked.
     static func text(of entry: TranscriptEntry) -> String {
-        var lines = TranscriptSyntax.commandLines(entry.command)
+        var lines = TranscriptSyntax.commandLines(entry.command, answers: entry.answers)
         for line in OutputLine.trimmingTrailingBlankLines(entry.output ?? []) {
             // A line given with breaks inside still becomes lines of its own, so it cannot fake a command line.
             let parts = OutputLine.lines(of: line.text, isError: line.isError)

@@ -51,12 +51,17 @@ final class MCPConnection: Sendable {
         self.breakage = breakage
     }
 
+    /// What baysh declares it can do for a server: answer questions (forms and URLs), sampling, and roots (which
+    /// do not change while it runs).
+    static let capabilities = Client.Capabilities(
+        sampling: .init(), elicitation: .init(form: .init(), url: .init()), roots: .init(listChanged: false))
+
     /// Starts or reaches the server and runs the `initialize` handshake within `timeout`.
-    /// `toolsChanged` runs on `notifications/tools/list_changed`.
+    /// `toolsChanged` runs on `notifications/tools/list_changed`; `talk` takes what else the server says and asks.
     static func open(
-        _ target: MCPTarget, timeout: Duration, toolsChanged: @escaping @Sendable () -> Void
+        _ target: MCPTarget, timeout: Duration, talk: ServerTalk, toolsChanged: @escaping @Sendable () -> Void
     ) async throws -> MCPConnection {
-        let client = Client(name: "baysh", version: BayshVersion.current)
+        let client = Client(name: "baysh", version: BayshVersion.current, capabilities: capabilities)
         await client.onNotification(ToolListChangedNotification.self) { _ in toolsChanged() }
         let router = ResponseRouter()
         let broken = Breakage(client: client, router: router)
@@ -89,10 +94,19 @@ final class MCPConnection: Sendable {
             }
             process = child
             progress = reading
+            // Weakly: the router belongs to the transport.
+            let pipe = WeakReference(transport as? PipeTransport)
+            router.listen { message in talk.take(message) { answer in try? pipe.value?.post(answer) { _ in } } }
         case .http(let url, let headers, let bearer):
-            transport = StreamableHTTPTransport(
+            let http = StreamableHTTPTransport(
                 url: url, headers: headers, bearer: bearer, requestTimeout: timeout, router: router)
+            transport = http
             process = nil
+            // An answer to the server is a POST of its own, which must not hold up the stream that asked.
+            let weakHTTP = WeakReference(http)
+            router.listen { message in
+                talk.take(message) { answer in Task { try? await weakHTTP.value?.send(answer) } }
+            }
         }
 
         do {
@@ -177,5 +191,14 @@ private final class Breakage: Sendable {
             let client = client
             Task { await client.disconnect() }
         }
+    }
+}
+
+/// A reference that does not keep its object alive, for closures that must be `Sendable`.
+struct WeakReference<Object: AnyObject & Sendable>: Sendable {
+    weak var value: Object?
+
+    init(_ value: Object?) {
+        self.value = value
     }
 }

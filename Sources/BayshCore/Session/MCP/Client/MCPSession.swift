@@ -31,6 +31,8 @@ public final class MCPSession: Session {
     private let state: Mutex<State>
     /// Serialises reconnects so two `:reconnect`s cannot start two servers.
     private let reconnecting = Mutex(false)
+    /// What the server says and asks beside answers, handed to the shell's conversation.
+    let talk: ServerTalk
 
     private struct State {
         var connection: MCPConnection?
@@ -52,20 +54,23 @@ public final class MCPSession: Session {
         readTimeout: Duration = defaultReadTimeout
     ) async throws -> MCPSession {
         let toolsChanged = ToolsChangedRelay()
-        let connection = try await MCPConnection.open(target, timeout: timeout) { toolsChanged.fire() }
+        let talk = ServerTalk()
+        let connection = try await MCPConnection.open(target, timeout: timeout, talk: talk) { toolsChanged.fire() }
         let serverName = [name, connection.handshake.serverInfo.name].compactMap { $0 }
             .first { !$0.trimmingCharacters(in: .whitespaces).isEmpty } ?? target.fallbackName
+        talk.named(serverName)
         let session = MCPSession(
             target: target, serverName: serverName, connection: connection, connectTimeout: timeout,
-            readTimeout: readTimeout)
+            readTimeout: readTimeout, talk: talk)
         toolsChanged.attach(session)
         return session
     }
 
     private init(
         target: MCPTarget, serverName: String, connection: MCPConnection, connectTimeout: Duration,
-        readTimeout: Duration
+        readTimeout: Duration, talk: ServerTalk
     ) {
+        self.talk = talk
         self.target = target
         self.serverName = serverName
         self.connectTimeout = connectTimeout
@@ -159,7 +164,7 @@ public final class MCPSession: Session {
         let operation = "call \(name)"
         let (answer, elapsed, id) = try await exchange(
             CallTool.name, params: ["name": .string(name), "arguments": .object(arguments)], on: connection,
-            operation: operation, timeout: options.readTimeout ?? readTimeout)
+            operation: operation, timeout: options.readTimeout ?? readTimeout, reportsProgress: true)
         let requestId = id.description
         let notAResult = { (why: String) in
             SessionError.protocolViolation(
@@ -185,9 +190,12 @@ public final class MCPSession: Session {
     /// Sends request `method` with `params` around the SDK client and waits for the answer message within
     /// `timeout`; a timeout or cancellation sends `notifications/cancelled` so the server can stop, and the
     /// pending request is dropped. Returns the answer (an object), how long it took and the request's id.
-    private func exchange(
+    ///
+    /// With `reportsProgress` the request carries a progress token (its id): progress the server reports is handed
+    /// to the conversation and starts the time limit again (see ``DeadlineRenewal``).
+    func exchange(
         _ method: String, params: Value, on connection: MCPConnection, operation: String, timeout: Duration,
-        toolPage: ToolPage? = nil
+        toolPage: ToolPage? = nil, reportsProgress: Bool = false
     ) async throws -> (answer: [String: Value], elapsed: Duration, id: ID) {
         let number = state.withLock { state in
             defer { state.nextRequestNumber += 1 }
@@ -198,25 +206,35 @@ public final class MCPSession: Session {
         let id = ID.string(idText)
         // JSONText rather than Foundation's coders: on this hot path they cost a third of the call rate. The
         // envelope is fixed text; only `params` needs encoding.
+        var params = params
+        if reportsProgress, case .object(var members) = params {
+            members["_meta"] = ["progressToken": .string(idText)]
+            params = .object(members)
+        }
         let request = Data(
             (#"{"jsonrpc":"2.0","id":"# + JSONText.quoted(idText) + #","method":"# + JSONText.quoted(method)
                 + #","params":"# + JSONText.encode(params) + "}").utf8)
+        let renewal = reportsProgress ? DeadlineRenewal() : nil
         let started = ContinuousClock.now
         let answer: Value
         do {
-            let (router, client) = (connection.router, connection.client)
+            let (router, client, talk) = (connection.router, connection.client, self.talk)
             answer = try await CallDeadline.run(
-                operation: operation, timeout: timeout,
+                operation: operation, timeout: timeout, renewal: renewal,
                 abandon: {
                     router.abandon(id, with: CancellationError())
                     Task { try? await client.cancelRequest(id, reason: "\(operation): the caller gave up") }
                 }
             ) {
-                try await router.response(
-                    to: id, toolPage: toolPage, answerArrivesDuringSend: connection.answersArriveDuringSend
-                ) {
-                    try await connection.sendCall(request, id: id)
+                let waiting = {
+                    try await router.response(
+                        to: id, toolPage: toolPage, answerArrivesDuringSend: connection.answersArriveDuringSend
+                    ) {
+                        try await connection.sendCall(request, id: id)
+                    }
                 }
+                guard let renewal else { return try await waiting() }
+                return try await talk.tracking(idText, renewal: renewal, waiting)
             }
         } catch {
             if let reason = connection.brokenReason ?? stall(behind: error, on: connection) { throw reason }
@@ -334,7 +352,7 @@ public final class MCPSession: Session {
         }
         defer { reconnecting.withLock { $0 = false } }
         await close()
-        let connection = try await MCPConnection.open(target, timeout: connectTimeout) { [weak self] in
+        let connection = try await MCPConnection.open(target, timeout: connectTimeout, talk: talk) { [weak self] in
             self?.markToolsStale()
         }
         state.withLock {
@@ -345,9 +363,10 @@ public final class MCPSession: Session {
 
     func markToolsStale() {
         state.withLock { $0.toolsStale = true }
+        talk.conversation?.serverToolsChanged()
     }
 
-    private func currentConnection() throws -> MCPConnection {
+    func currentConnection() throws -> MCPConnection {
         guard let connection = state.withLock({ $0.connection }) else {
             throw SessionError.transport("the connection to MCP server '\(serverName)' is closed; use :reconnect")
         }

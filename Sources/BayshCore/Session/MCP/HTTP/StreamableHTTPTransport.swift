@@ -151,7 +151,11 @@ public actor StreamableHTTPTransport: Transport {
     private var delivery: @Sendable (Data) -> Void {
         let (continuation, answers) = (continuation, answers)
         return { message in
-            if answers?.route(message) != true { continuation.yield(message) }
+            guard let answers else {
+                continuation.yield(message)
+                return
+            }
+            if !answers.route(message), !answers.takeServerMessage(message) { continuation.yield(message) }
         }
     }
 

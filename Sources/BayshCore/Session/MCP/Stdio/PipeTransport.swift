@@ -129,6 +129,7 @@ public actor PipeTransport: Transport {
                     itemSink: { router.toolPage(for: $0) },
                     deliver: { message in
                         if router.routeRunningWaiter(message) { return }
+                        if router.takeServerMessage(message) { return }
                         let data = Data(JSONText.encode(message).utf8)
                         ledger?.received(data)
                         continuation.yield(data)

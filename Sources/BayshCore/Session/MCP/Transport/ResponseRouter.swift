@@ -55,8 +55,30 @@ public final class ResponseRouter: Sendable {
     }
 
     private let table = Mutex(Table())
+    /// Takes what the server says or asks on its own (progress, logs, requests to the client) before the SDK client
+    /// sees it; see ``ServerTalk``.
+    private let serverMessages = Mutex<(@Sendable (Value) -> Bool)?>(nil)
 
     public init() {}
+
+    /// Sets who takes the server's own messages (notifications and requests): `take` says whether it took one.
+    func listen(_ take: @escaping @Sendable (Value) -> Bool) {
+        serverMessages.withLock { $0 = take }
+    }
+
+    /// Offers a message that answers no call to the listener set with ``listen(_:)``; false leaves it to the SDK.
+    func takeServerMessage(_ message: Value) -> Bool {
+        guard let take = serverMessages.withLock({ $0 }) else { return false }
+        return take(message)
+    }
+
+    /// ``takeServerMessage(_:)-(Value)`` for the raw bytes of a message (HTTP), parsed only when someone listens.
+    func takeServerMessage(_ message: Data) -> Bool {
+        guard let take = serverMessages.withLock({ $0 }),
+            case .success(let parsed) = message.withUnsafeBytes({ JSONText.parse(bytes: $0) })
+        else { return false }
+        return take(parsed)
+    }
 
     /// Registers `id`, runs `send`, and waits for the whole answer message.
     ///

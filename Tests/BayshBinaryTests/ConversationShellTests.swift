@@ -1,0 +1,198 @@
+import BayshTestSupport
+import Foundation
+import Testing
+
+@testable import BayshCore
+
+/// The real `baysh` binary in a pseudo-terminal (and on pipes) against the Python `mcp` 2.x server that talks
+/// back (`rich_server.py`): questions answered at the prompt with completion and checks, progress on the spinner
+/// line, log lines above the line being typed, a tool added at runtime, Ctrl-C cancelling the server's handler,
+/// and a recorded elicitation that replays unattended.
+@Suite("baysh conversation with an MCP server", .serialized, .timeLimit(.minutes(3)))
+struct ConversationShellTests {
+    static let prompt = "baysh mcp:rich> "
+
+    static func server() throws -> [String] {
+        ["--mcp", "'\(try MCPFixtures.python)' '\(MCPFixtures.richServerScript)' stdio", "--server-stderr", "discard"]
+    }
+
+    @Test("elicitation at the prompt, progress, logs, list_changed; the recording replays and checks unattended")
+    func terminalSessionRecordsAndReplays() async throws {
+        let baysh = try BayshProcess()
+        defer { baysh.removeFolders() }
+        let recording = baysh.root.appendingPathComponent("rich.txt").path
+        let terminal = try baysh.terminal(try Self.server() + ["--record", recording])
+        try terminal.waitFor(Self.prompt)
+
+        terminal.type("confirm_delete a.txt\r")
+        try terminal.waitFor("MCP server 'rich' asks: Delete a.txt?")
+        try terminal.waitFor("confirm  boolean, required — really delete?")
+        try terminal.waitFor("color    one of red, green, blue, optional")
+        try terminal.waitFor("? ")
+        // The same checks and carets as a call line.
+        terminal.type("confirm=perhaps\r")
+        try terminal.waitFor("error: ")
+        try terminal.waitFor("^~~")
+        try terminal.waitFor("? ")
+        // Tab completes keys and enum members.
+        terminal.type("conf\t")
+        try terminal.waitFor("confirm=")
+        terminal.type("yes reason='not now' color=gr\t")
+        try terminal.waitFor("color=green")
+        terminal.type("\r")
+        try terminal.waitFor("accept confirm=True reason='not now' color=green")
+        try terminal.waitFor(Self.prompt)
+
+        terminal.type("slow_count n=8 delay=0.25\r")
+        try terminal.waitFor("slow_count 3/8 · step 3 of 8 · ")
+        try terminal.waitFor("counted to 8")
+        try terminal.waitFor(Self.prompt)
+
+        terminal.type("chatty\r")
+        let chatty = try terminal.waitFor("said")
+        #expect(chatty.contains("[info rich.core] info line"))
+        #expect(chatty.contains("[warning] careful now"))
+        #expect(chatty.contains(#"[error] {"code":7,"why":"bad"}"#))
+        #expect(!chatty.contains("debug detail"))
+        try terminal.waitFor(Self.prompt)
+        terminal.type(":loglevel debug\r")
+        try terminal.waitFor("log level debug")
+        try terminal.waitFor(Self.prompt)
+        terminal.type("chatty\r")
+        try terminal.waitFor("[debug rich.core] debug detail")
+        try terminal.waitFor(Self.prompt)
+
+        // A tool added during a call is known before the next prompt: completion and the call check use it.
+        terminal.type("grow\r")
+        try terminal.waitFor("grew")
+        try terminal.waitFor(Self.prompt)
+        terminal.type("grown si\t")
+        try terminal.waitFor("size=")
+        terminal.type("2\r")
+        try terminal.waitFor("grown 2")
+        try terminal.waitFor(Self.prompt)
+
+        terminal.type(":quit\r")
+        #expect(try terminal.waitForExit() == 0)
+
+        let recorded = try String(contentsOfFile: recording, encoding: .utf8)
+        #expect(recorded.contains("> confirm_delete path=a.txt\n? confirm=yes reason='not now' color=green\n"))
+        #expect(recorded.contains("! [info rich.core] info line\n"))
+        #expect(recorded.contains("> grown size=2\ngrown 2\n"))
+
+        // On pipes, nobody could answer: the recorded answer is given back and every output matches.
+        let replay = try await baysh.run(try Self.server() + ["--replay", recording, "--check"])
+        #expect(replay.status == 0, "\(replay.stdout)\n\(replay.stderr)")
+        #expect(replay.stderr.contains("all match"))
+    }
+
+    @Test("a log line that comes while the user types prints above the line, which is drawn again")
+    func logAboveTheEditedLine() throws {
+        let baysh = try BayshProcess()
+        defer { baysh.removeFolders() }
+        let terminal = try baysh.terminal(try Self.server())
+        try terminal.waitFor(Self.prompt)
+        terminal.type("log_later seconds=1\r")
+        try terminal.waitFor("scheduled")
+        try terminal.waitFor(Self.prompt)
+        terminal.type("chatty half-typ")
+        try terminal.waitFor("[warning rich.later] late news\n")
+        // The prompt and the half-typed line come back below the message, and typing goes on.
+        try terminal.waitFor(Self.prompt + "chatty half-typ")
+        terminal.type("\u{15}:quit\r")
+        #expect(try terminal.waitForExit() == 0)
+    }
+
+    @Test("sampling typed at the prompt; roots from --root; cancel, decline and URL questions; Ctrl-C cancels the server's handler")
+    func samplingRootsAndCtrlC() throws {
+        let baysh = try BayshProcess()
+        defer { baysh.removeFolders() }
+        let marker = baysh.root.appendingPathComponent("cancelled").path
+        let terminal = try baysh.terminal(try Self.server() + ["--root", baysh.root.path, "--root", "/tmp"])
+        try terminal.waitFor(Self.prompt)
+        terminal.type("ask_model question='what is six times seven?'\r")
+        try terminal.waitFor("MCP server 'rich' asks for a model's reply (sampling), at most 50 tokens:")
+        try terminal.waitFor("user: what is six times seven?")
+        try terminal.waitFor("? ")
+        terminal.type("forty-two\r")
+        try terminal.waitFor("model said: forty-two")
+        try terminal.waitFor(Self.prompt)
+
+        terminal.type("roots\r")
+        try terminal.waitFor("\(URL(fileURLWithPath: baysh.root.path).absoluteString) file:///tmp")
+        try terminal.waitFor(Self.prompt)
+
+        // Ctrl-C cancels a question, an empty line declines it; a URL question takes accept or decline.
+        terminal.type("confirm_delete b.txt\r")
+        try terminal.waitFor("asks: Delete b.txt?")
+        try terminal.waitFor("? ")
+        terminal.type("\u{3}")
+        try terminal.waitFor("cancel")
+        try terminal.waitFor(Self.prompt)
+        terminal.type("confirm_delete c.txt\r")
+        try terminal.waitFor("asks: Delete c.txt?")
+        try terminal.waitFor("? ")
+        terminal.type("\r")
+        try terminal.waitFor("decline")
+        try terminal.waitFor(Self.prompt)
+        terminal.type("sign_in\r")
+        try terminal.waitFor("asks: Sign in to continue")
+        try terminal.waitFor("open: https://example.invalid/login")
+        try terminal.waitFor("? ")
+        terminal.type("a\r")
+        try terminal.waitFor("accept")
+        try terminal.waitFor(Self.prompt)
+
+        terminal.type("sleepy marker='\(marker)'\r")
+        try terminal.waitFor("sleepy")
+        Thread.sleep(forTimeInterval: 1)
+        terminal.type("\u{3}")
+        try terminal.waitFor("sleepy cancelled")
+        try terminal.waitFor(Self.prompt)
+        let deadline = Date().addingTimeInterval(5)
+        while !FileManager.default.fileExists(atPath: marker), Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        #expect((try? String(contentsOfFile: marker, encoding: .utf8)) == "cancelled")
+        terminal.type(":quit\r")
+        #expect(try terminal.waitForExit() == 0)
+    }
+
+    @Test("over streamable HTTP: a question on the call's SSE stream, answered by a POST; logs; progress")
+    func overHTTP() async throws {
+        try await withLoopbackServer(script: MCPFixtures.richServerScript, arguments: ["http"]) { url in
+            let baysh = try BayshProcess()
+            defer { baysh.removeFolders() }
+            let terminal = try baysh.terminal(["--url", url.absoluteString])
+            try terminal.waitFor(Self.prompt)
+            terminal.type("confirm_delete a.txt\r")
+            try terminal.waitFor("MCP server 'rich' asks: Delete a.txt?")
+            try terminal.waitFor("? ")
+            terminal.type("confirm=no\r")
+            try terminal.waitFor("accept confirm=False reason='' color=red")
+            try terminal.waitFor(Self.prompt)
+            terminal.type("chatty\r")
+            try terminal.waitFor("[warning] careful now")
+            try terminal.waitFor(Self.prompt)
+            terminal.type("slow_count n=6 delay=0.3\r")
+            try terminal.waitFor("slow_count 3/6 · step 3 of 6 · ")
+            try terminal.waitFor("counted to 6")
+            terminal.type(":quit\r")
+            #expect(try terminal.waitForExit() == 0)
+        }
+    }
+
+    @Test("in a script a question is declined and stderr says so")
+    func scriptDeclines() async throws {
+        let baysh = try BayshProcess()
+        defer { baysh.removeFolders() }
+        let run = try await baysh.run(
+            try Self.server() + [
+                "-c", "confirm_delete a.txt", "-c", "ask_model question=hi", "-c", "sign_in",
+                // A tool added without list_changed: the unknown name is looked up once more before refusing.
+                "-c", "grow_quietly", "-c", "quiet",
+            ])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout == "decline\ndeclined: the user declined the sampling request\ndecline\ngrew quietly\nquiet!\n")
+        #expect(run.stderr.contains("MCP server 'rich' asked: Delete a.txt?; declined: no terminal to ask at"))
+        #expect(run.stderr.contains("asked for a model's reply (sampling); declined: no terminal to ask at"))
+    }
+}
