@@ -166,8 +166,8 @@ public final class Shell {
         return text
     }
 
-    /// `baysh local:3f2a> `.
-    var prompt: String { "baysh \(session.descriptor.promptName)> " }
+    /// `baysh local:3f2a> `; a server names itself, so control characters in its name are spelled out.
+    var prompt: String { "baysh \(TerminalText.visible(session.descriptor.promptName))> " }
 
     /// `...> ` right-aligned under the prompt.
     var continuationPrompt: String {
@@ -242,9 +242,9 @@ public final class Shell {
     private func runCall(_ line: String) async -> (CommandOutcome, ShellRecord.Kind, String?) {
         // 1. Parse the line and type its arguments by the tool's schema.
         let call: ResolvedCall
-        do {
-            call = try resolve(line)
-        } catch {
+        switch await resolveInterruptibly(line) {
+        case .success(let resolved): call = resolved
+        case .failure(let error):
             return (CommandOutcome(output: DiagnosticText.render(error.diagnostics, line: line), failed: true),
                 .refused, nil)
         }
@@ -302,9 +302,22 @@ public final class Shell {
         return try ArgumentResolver(schema: tool.inputSchema).resolve(call)
     }
 
+    /// ``resolve(_:)`` with Ctrl-C stopping a slow schema `pattern` check (see ``PatternBudget``); a script has no
+    /// handler, so Ctrl-C ends it as usual.
+    private func resolveInterruptibly(_ line: String) async -> Result<ResolvedCall, CallLineError> {
+        let budget = PatternBudget()
+        let attempt = { () -> Result<ResolvedCall, CallLineError> in
+            PatternBudget.$current.withValue(budget) {
+                do throws(CallLineError) { return .success(try self.resolve(line)) } catch { return .failure(error) }
+            }
+        }
+        guard editor.isInteractive else { return attempt() }
+        return await interrupts.whileHandling({ budget.interrupt() }) { attempt() }
+    }
+
     private func confirm(_ tool: ToolInfo) async -> Bool {
         let question =
-            "\(tool.name) is marked destructive: it may change or delete things. Call it? [y/N/a=always] "
+            "\(TerminalText.visible(tool.name)) is marked destructive: it may change or delete things. Call it? [y/N/a=always] "
         guard case .line(let answer) = await read(prompt: question) else { return false }
         switch answer.trimmingCharacters(in: .whitespaces).lowercased() {
         case "y", "yes":
@@ -345,7 +358,7 @@ public final class Shell {
         label: String, _ operation: @escaping @Sendable (any Session) async throws -> T
     ) async -> Result<(T, Duration), RequestFailure> {
         let spinner = Spinner.start(
-            label, enabled: editor.isInteractive && TerminalText.isTerminal(STDERR_FILENO))
+            TerminalText.visible(label), enabled: editor.isInteractive && TerminalText.isTerminal(STDERR_FILENO))
         let writer = self.writer
         let session = self.session
         let started = ContinuousClock.now

@@ -33,8 +33,8 @@ public final class ServerProcess: Sendable {
     private let state = Mutex(State())
     private let stderr: StderrTail
 
-    /// Starts `command` (argv; the first word is looked up in PATH) with `environment` added to baysh's own, in
-    /// `workingDirectory` when given.
+    /// Starts `command` (argv; the first word is looked up in PATH) with `environment` added to baysh's own
+    /// (less its secrets, see ``inheritedEnvironment(_:)``), in `workingDirectory` when given.
     ///
     /// Throws ``SessionError/configuration(_:)`` naming the command when it cannot be started (not found, not
     /// executable, no such working directory).
@@ -193,6 +193,16 @@ public final class ServerProcess: Sendable {
         thread.start()
     }
 
+    /// Variables always withheld from a started server unless given with `--env` (or a config file's `env`).
+    public static let withheldVariables: Set<String> = ["AGENTBAY_API_KEY"]
+
+    /// baysh's environment as a server inherits it: without baysh's own secrets, which a third-party server has
+    /// no business reading: the AgentBay key and any variable whose value is a secret baysh holds (the
+    /// `--bearer-env` token, the `--api-key-env` key). The explicit `environment` of ``start`` adds them back.
+    static func inheritedEnvironment(_ environment: [String: String]) -> [String: String] {
+        environment.filter { name, value in !withheldVariables.contains(name) && !Redactor.shared.isSecret(value) }
+    }
+
     private static func spawn(
         command: [String], environment: [String: String], workingDirectory: String?,
         stdin: Int32, stdout: Int32, stderr: Int32, display: String
@@ -223,7 +233,7 @@ public final class ServerProcess: Sendable {
         posix_spawnattr_setflags(
             &attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
 
-        var merged = ProcessInfo.processInfo.environment
+        var merged = inheritedEnvironment(ProcessInfo.processInfo.environment)
         merged.merge(environment) { _, added in added }
         let argv = command.map { strdup($0) } + [nil]
         let envp = merged.map { strdup("\($0.key)=\($0.value)") } + [nil]
