@@ -22,6 +22,9 @@ struct TranscriptFlags: ParsableArguments {
     @Flag(help: "With --replay: print one JSON object per command instead of the output.")
     var json = false
 
+    @Flag(help: "With --record: replace the file if it exists (a terminal asks; a script is refused without it).")
+    var force = false
+
     func validate(commands: [String]) throws {
         if replay == nil {
             for (flag, set) in [("--check", check), ("--continue-on-error", continueOnError), ("--json", json)]
@@ -36,6 +39,6 @@ struct TranscriptFlags: ParsableArguments {
     var request: TranscriptRequest {
         TranscriptRequest(
             record: record, replay: replay,
-            replayOptions: ReplayOptions(check: check, continueOnError: continueOnError, json: json))
+            replayOptions: ReplayOptions(check: check, continueOnError: continueOnError, json: json), force: force)
     }
 }

@@ -15,6 +15,8 @@ public final class ToolIndex: Sendable {
     /// Positions in the sorted order whose names Tab must quote (spaces, quotes): few or none, so a set rather
     /// than a column of insertions.
     private let quotedNames: Set<Int32>
+    /// Names listed more than once, each with how many times, sorted: the shell reports them.
+    public let duplicates: [(name: String, count: Int)]
     private let signatures = Mutex(RecentSignatures(capacity: ToolIndex.recentSignatures))
 
     /// How many tools' signatures are kept: the tool being typed and a few it alternates with.
@@ -31,10 +33,20 @@ public final class ToolIndex: Sendable {
         }
         var unique: [Int32] = []
         unique.reserveCapacity(order.count)
-        for position in order where unique.last.map({ tools[Int($0)].name != tools[position].name }) ?? true {
+        var duplicates: [(name: String, count: Int)] = []
+        for position in order {
+            if let last = unique.last, tools[Int(last)].name == tools[position].name {
+                if duplicates.last?.name == tools[position].name {
+                    duplicates[duplicates.count - 1].count += 1
+                } else {
+                    duplicates.append((tools[position].name, 2))
+                }
+                continue
+            }
             unique.append(Int32(position))
         }
         self.order = unique
+        self.duplicates = duplicates
         quotedNames = Set(unique.indices.lazy.filter { ShellQuoting.word(tools[Int(unique[$0])].name).quoted }
             .map { Int32($0) })
     }

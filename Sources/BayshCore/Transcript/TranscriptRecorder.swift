@@ -27,9 +27,10 @@ public final class TranscriptRecorder: ShellObserver {
     /// The file being recorded to, or nil.
     public var path: String? { writer.withLock { $0?.isRecording == true ? $0?.path : nil } }
 
-    /// Starts recording to `path` (emptying it) under `header`, ending any recording in progress.
-    public func start(path: String, header: TranscriptHeader) throws(TranscriptError) {
-        let new = try TranscriptWriter(path: path, header: header)
+    /// Starts recording to `path` under `header`, ending any recording in progress. An existing file is emptied
+    /// only when `replacing`, else refused (see ``TranscriptWriter/init(path:header:replacing:)``).
+    public func start(path: String, header: TranscriptHeader, replacing: Bool = false) throws(TranscriptError) {
+        let new = try TranscriptWriter(path: path, header: header, replacing: replacing)
         let old = writer.withLock { current in
             defer { current = new }
             return current

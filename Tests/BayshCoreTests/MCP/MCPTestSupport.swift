@@ -53,6 +53,15 @@ enum MCPFixtures {
         packageRoot.appendingPathComponent("Tests/BayshCoreTests/MCP/Fixtures/python_server.py").path
     }
 
+    static var hostileServerScript: String {
+        packageRoot.appendingPathComponent("Tests/BayshCoreTests/MCP/Fixtures/hostile_server.py").path
+    }
+
+    /// The hostile server as one `--mcp` command string.
+    static var hostileServerCommand: String {
+        get throws { "\(try python) \(hostileServerScript)" }
+    }
+
     static var misbehavingHTTPScript: String {
         packageRoot.appendingPathComponent("Tests/BayshCoreTests/MCP/Fixtures/misbehaving_http.py").path
     }

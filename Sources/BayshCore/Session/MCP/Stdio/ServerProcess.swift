@@ -57,20 +57,7 @@ public final class ServerProcess: Sendable {
         }
         BrokenPipeSignal.ignore()
 
-        let stderrSink: (descriptor: Int32, owned: Bool)
-        switch destination {
-        case .terminal:
-            stderrSink = (STDERR_FILENO, false)
-        case .discard:
-            stderrSink = (-1, false)
-        case .file(let path):
-            let descriptor = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
-            guard descriptor >= 0 else {
-                throw SessionError.configuration(
-                    "cannot open the server log file '\(path)': \(String(cString: strerror(errno)))")
-            }
-            stderrSink = (descriptor, true)
-        }
+        let stderrSink = try StderrSink.open(destination)
 
         var pipes: [[Int32]] = []
         defer {
@@ -80,7 +67,7 @@ public final class ServerProcess: Sendable {
         for _ in 0..<3 {
             var pair: [Int32] = [-1, -1]
             guard bayshlinux_pipe_cloexec(&pair) == 0 else {
-                if stderrSink.owned { close(stderrSink.descriptor) }
+                stderrSink.close()
                 throw SessionError.transport("cannot create a pipe for '\(display)': \(String(cString: strerror(errno)))")
             }
             pipes.append(pair)
@@ -93,7 +80,7 @@ public final class ServerProcess: Sendable {
                 command: command, environment: environment, workingDirectory: workingDirectory,
                 stdin: stdinPipe[0], stdout: stdoutPipe[1], stderr: stderrPipe[1], display: display)
         } catch {
-            if stderrSink.owned { close(stderrSink.descriptor) }
+            stderrSink.close()
             throw error
         }
         // The child has its copies; keep only the parent's ends and hand them on.
@@ -103,7 +90,7 @@ public final class ServerProcess: Sendable {
         pipes = []
 
         let tail = StderrTail()
-        tail.start(reading: stderrPipe[0], copyingTo: stderrSink.descriptor, closeDestination: stderrSink.owned)
+        tail.start(reading: stderrPipe[0], copyingTo: stderrSink)
         let process = ServerProcess(
             display: display, pid: pid, stdin: stdinPipe[1], stdout: stdoutPipe[0], stderr: tail)
         process.watch()
