@@ -54,6 +54,16 @@ public final class ToolIndex: Sendable {
     /// No tools.
     public static let empty = ToolIndex([])
 
+    /// The warning for names listed more than once, or nil: a server listing two tools under one name makes
+    /// every call to it ambiguous, so the user is told which one is used.
+    public var duplicatesWarning: String? {
+        guard !duplicates.isEmpty else { return nil }
+        let names = duplicates.prefix(10).map { "'\($0.name)' (\($0.count) times)" }.joined(separator: ", ")
+        let more = duplicates.count > 10 ? " and \(duplicates.count - 10) more" : ""
+        return "the server lists tools under the same name: \(names)\(more); the first of each is the one "
+            + "completed, described and checked against\n"
+    }
+
     /// The tools, sorted by the UTF-8 bytes of their names. A new array on each read: prefer ``count`` and
     /// ``tool(named:)``.
     public var tools: [ToolInfo] { order.map { listed[Int($0)] } }

@@ -421,7 +421,9 @@ public final class Shell {
             tools = index
             toolsKnown = true
             liveTools.set(tools)
-            reportDuplicates(in: index)
+            if let warning = index.duplicatesWarning {
+                writer.write(RenderedOutput(chunks: [.init(stream: .standardError, text: warning, style: .warning)]))
+            }
             return .success(index.count)
         case .failure(let failure):
             if !toolsKnown {
@@ -432,18 +434,6 @@ public final class Shell {
             }
             return .failure(failure)
         }
-    }
-
-    /// A server that lists two tools under one name makes every call to it ambiguous: say which one is used.
-    private func reportDuplicates(in index: ToolIndex) {
-        guard !index.duplicates.isEmpty else { return }
-        let names = index.duplicates.prefix(10).map { "'\($0.name)' (\($0.count) times)" }.joined(separator: ", ")
-        let more = index.duplicates.count > 10 ? " and \(index.duplicates.count - 10) more" : ""
-        writer.write(RenderedOutput(chunks: [.init(
-            stream: .standardError,
-            text: "the server lists tools under the same name: \(names)\(more); the first of each is the one "
-                + "completed, described and checked against\n",
-            style: .warning)]))
     }
 
     /// Hands the editor the completion and hint providers (which read the tool index on every keystroke).

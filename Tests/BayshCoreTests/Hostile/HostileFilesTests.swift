@@ -80,7 +80,9 @@ struct HostileFilesTests {
     @Test func stdioServersGetBayshSecretsOnlyWhenAsked() throws {
         var baysh = try BayshProcess()
         defer { baysh.removeFolders() }
-        baysh.extraEnvironment = ["AGENTBAY_API_KEY": "akm-hostile-server-key-4321", "HOSTILE_BEARER": "bearer-token-1234"]
+        baysh.extraEnvironment = [
+            "AGENTBAY_API_KEY": "akm-hostile-server-key-4321", "HOSTILE_BEARER": "bearer-token-1234",
+        ]
         let server = try MCPFixtures.hostileServerCommand
         let withheld = try baysh.pipedWithin(["--mcp", server, "-c", "secrets"])
         #expect(withheld.stdout == "AGENTBAY_API_KEY=<unset> HOSTILE_BEARER=bearer-token-1234\n", "\(withheld)")
@@ -140,7 +142,9 @@ struct HostileFilesTests {
         try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: target)
         let viaFlag = try baysh.pipedWithin(["--local", "--record", link, "--force", "-c", ":timing on"])
         #expect(viaFlag.stderr.contains("symlink"), "\(viaFlag)")
-        let viaCommand = try baysh.pipedWithin(["--local", "-c", ":save 1 \(link) --force", "-c", ":record \(link) --force"])
+        let viaCommand = try baysh.pipedWithin([
+            "--local", "-c", ":save 1 \(link) --force", "-c", ":record \(link) --force",
+        ])
         #expect(viaCommand.stderr.contains("\(link) is a symlink, which baysh does not write through"), "\(viaCommand)")
         #expect(try String(contentsOfFile: target, encoding: .utf8) == "keep me\n")
     }
