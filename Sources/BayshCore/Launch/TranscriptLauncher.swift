@@ -64,10 +64,12 @@ public enum TranscriptLauncher {
             let shell = Shell(session: session, editor: PlainLineReader { nil }, writer: writer, options: options)
             setUp(shell)
             let replay = TranscriptReplay(transcript: transcript, file: file, options: request.replayOptions)
+            // `--json` lines stay valid JSON: their control characters become JSON escapes.
+            let spelling: TerminalText.ControlSpelling = request.replayOptions.json ? .json : .text
             status = await shell.run { shell in
                 let summary = await transcriptCommands.replaying(TranscriptCommands.expand(file)) {
                     await replay.run(in: shell) { line in
-                        TerminalText.write(TerminalText.visible(line) + "\n", to: STDOUT_FILENO)
+                        TerminalText.write(TerminalText.visible(line, spelling: spelling) + "\n", to: STDOUT_FILENO)
                     }
                 }
                 return summary?.status ?? 1
