@@ -148,4 +148,28 @@ struct HostileFilesTests {
         #expect(viaCommand.stderr.contains("\(link) is a symlink, which baysh does not write through"), "\(viaCommand)")
         #expect(try String(contentsOfFile: target, encoding: .utf8) == "keep me\n")
     }
+
+    /// On a terminal, `--record` and `:save` onto an existing file ask first; no leaves the file as it was.
+    @Test func aTerminalIsAskedBeforeAFileIsReplaced() throws {
+        let baysh = try BayshProcess()
+        defer { baysh.removeFolders() }
+        let existing = baysh.root.appendingPathComponent("existing.txt").path
+        try Data("old\n".utf8).write(to: URL(fileURLWithPath: existing))
+        let terminal = try baysh.terminal(["--local", "--record", existing])
+        try terminal.waitFor("\(existing) already exists. Replace it? [y/N] ")
+        terminal.type("y\r")
+        try terminal.waitForPrompt()
+        terminal.type(":timing on\r")
+        try terminal.waitFor(":timing on\ntiming on\n")
+        try terminal.waitForPrompt()
+        terminal.type(":save 1 \(existing)\r")
+        try terminal.waitFor("already exists. Replace it? [y/N] ")
+        terminal.type("n\r")
+        try terminal.waitFor("\(existing) left as it was")
+        terminal.type("\u{4}")
+        _ = try terminal.waitForExit(timeout: .seconds(20))
+        // Replaced by the recording (the user said yes), not by :save (the user said no).
+        let recorded = try String(contentsOfFile: existing, encoding: .utf8)
+        #expect(recorded.contains("> :timing on") && !recorded.contains("old"), "\(recorded)")
+    }
 }
