@@ -166,6 +166,7 @@ struct HostileFilesTests {
         try terminal.waitFor("already exists. Replace it? [y/N] ")
         terminal.type("n\r")
         try terminal.waitFor("\(existing) left as it was")
+        try terminal.waitForPrompt()
         terminal.type("\u{4}")
         _ = try terminal.waitForExit(timeout: .seconds(20))
         // Replaced by the recording (the user said yes), not by :save (the user said no).

@@ -83,9 +83,11 @@ struct HostileLimitsTests {
         try terminal.waitForPrompt()
         let started = ContinuousClock.now
         try terminal.paste("shell command=\"echo " + String(repeating: "y", count: 20_000) + " | wc -c\"\r")
-        try terminal.waitFor("20001", timeout: .seconds(30))
+        try terminal.waitFor("20001\n", timeout: .seconds(30))
         let elapsed = ContinuousClock.now - started
         #expect(elapsed < .seconds(20), "took \(elapsed)")
+        // Ctrl-D only once the editor is back: typed earlier, the terminal's line discipline eats it.
+        try terminal.waitForPrompt()
         terminal.type("\u{4}")
         _ = try terminal.waitForExit(timeout: .seconds(20))
     }

@@ -77,6 +77,9 @@ struct HostileTerminalTests {
         try terminal.waitFor("JSON-RPC error -32000: database is locked\\x1b[2J")
         terminal.type("log\r")
         try terminal.waitFor("server log\\x1b]52;c;cm0gLXJmIH4=\\x07\\x1b]0;PWNED\\x07")
+        // Ctrl-D only once the editor is back: typed while the call runs, the terminal's line discipline eats it.
+        try terminal.waitFor("logged\n")
+        try terminal.waitFor("srv> ")
         terminal.type("\u{4}")
         _ = try terminal.waitForExit(timeout: .seconds(30))
 
@@ -98,6 +101,10 @@ struct HostileTerminalTests {
         #expect(run.stdout.contains("arg\\x1b]0;PWNED\\x07"), "\(run)")
         #expect(run.stdout.contains("evil\\x1b]52;c;cm0gLXJmIH4=\\x07"), "\(run)")
         #expect(!run.stdout.contains("\u{1B}") && !run.stderr.contains("\u{1B}"))
+        // `:tools` pads names as they show, spelled out, so the signatures still line up.
+        let tools = try baysh.pipedWithin(["--mcp", server, "-c", ":tools"]).stdout.split(separator: "\n")
+        #expect(tools.contains("pwn\\x1b[2J\\x1b[H  arg\\x1b]0;PWNED\\x07:string"), "\(tools)")
+        #expect(tools.contains("echo" + String(repeating: " ", count: 14) + "[text:string]"), "\(tools)")
     }
 
     /// `--format raw` is the one way to get the bytes as sent; text and json spell them out.
