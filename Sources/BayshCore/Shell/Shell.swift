@@ -24,12 +24,16 @@ public final class Shell {
         public var statePaths: StatePaths
         /// Where Ctrl-C comes from (SIGINT; tests hand in their own).
         public var interrupts: InterruptSignal
+        /// What the schema `pattern` checks of one line may take (``PatternBudget``).
+        public var patternTimeLimit: Duration
 
         public init(
             settings: ShellSettings = ShellSettings(), historySize: Int = 1000, historyEnabled: Bool = true,
-            statePaths: StatePaths = StatePaths(), interrupts: InterruptSignal = .shared
+            statePaths: StatePaths = StatePaths(), interrupts: InterruptSignal = .shared,
+            patternTimeLimit: Duration = PatternBudget.defaultLimit
         ) {
             self.interrupts = interrupts
+            self.patternTimeLimit = patternTimeLimit
             self.settings = settings
             self.historySize = historySize
             self.historyEnabled = historyEnabled
@@ -58,6 +62,7 @@ public final class Shell {
     let writer: TerminalWriter
     let outputFolder: OutputFolder
     let interrupts: InterruptSignal
+    private let patternTimeLimit: Duration
     private let editorQueue = DispatchQueue(label: "baysh.editor")
     private let liveTools = LiveToolIndex()
     /// The first tool list of an interactive shell, fetched while the prompt is already up.
@@ -81,6 +86,7 @@ public final class Shell {
         self.observer = observer
         self.outputFolder = OutputFolder(sessionId: session.sessionId, paths: options.statePaths)
         self.interrupts = options.interrupts
+        self.patternTimeLimit = options.patternTimeLimit
         let target = session.descriptor.target
         let historyURL = options.historyEnabled ? options.statePaths.historyFile(target: target) : nil
         self.history = HistoryFile(url: historyURL, limit: options.historySize) { message in
@@ -305,7 +311,7 @@ public final class Shell {
     /// ``resolve(_:)`` with Ctrl-C stopping a slow schema `pattern` check (see ``PatternBudget``); a script has no
     /// handler, so Ctrl-C ends it as usual.
     private func resolveInterruptibly(_ line: String) async -> Result<ResolvedCall, CallLineError> {
-        let budget = PatternBudget()
+        let budget = PatternBudget(limit: patternTimeLimit)
         let attempt = { () -> Result<ResolvedCall, CallLineError> in
             PatternBudget.$current.withValue(budget) {
                 do throws(CallLineError) { return .success(try self.resolve(line)) } catch { return .failure(error) }
