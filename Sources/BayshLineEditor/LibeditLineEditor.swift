@@ -300,16 +300,41 @@ public final class LibeditLineEditor: LineEditor, @unchecked Sendable {
         }
     }
 
+    /// Lines longer than this get no hint: they cannot leave room for one on their row anyway, and building the
+    /// hint reads the whole line, which on every key of a pasted megabyte made pasting quadratic.
+    static let hintLineLimit = 4096
+
     private func drawHint() {
-        guard let hints, let (line, cursor) = currentLine(), cursor == line.count, !line.isEmpty,
-            !line.contains("\n"), let hint = hints(line), !hint.isEmpty
-        else { return }
+        // Keys already waiting (a paste) come first: a hint drawn now would be erased by the next key at once.
+        guard let hints, !inputPending(), let line = lineForHint(), let hint = hints(line), !hint.isEmpty else {
+            return
+        }
         let room = terminalColumns() - promptWidth - TerminalText.width(of: line) - 1
         guard room > 3 else { return }
-        let shown = TerminalText.truncated(hint, toWidth: room)
+        // Argument names come from the server's schema.
+        let shown = TerminalText.truncated(TerminalText.visible(hint), toWidth: room)
         let width = TerminalText.width(of: shown)
         TerminalText.write("\u{1B}[2m\(shown)\u{1B}[0m\u{1B}[\(width)D", to: STDOUT_FILENO)
         hintShown = true
+    }
+
+    /// The line, when a hint may follow it: the cursor at its end, one row, at most ``hintLineLimit`` bytes.
+    /// Checked on libedit's pointers before any copy, so a key costs the same on a long line as on a short one.
+    private func lineForHint() -> String? {
+        guard let info = el_line(editLine), let buffer = info.pointee.buffer, let cursor = info.pointee.cursor,
+            let last = info.pointee.lastchar, cursor == last
+        else { return nil }
+        let count = last - buffer
+        guard count > 0, count <= Self.hintLineLimit else { return nil }
+        let bytes = UnsafeRawBufferPointer(start: buffer, count: count)
+        guard !bytes.contains(UInt8(ascii: "\n")) else { return nil }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Whether more input is already waiting on stdin.
+    private func inputPending() -> Bool {
+        var request = pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)
+        return poll(&request, 1, 0) > 0
     }
 
     private func eraseHint() {

@@ -87,6 +87,8 @@ enum BayshMain {
 
     /// Prints `error` as baysh's one-line complaint on stderr.
     static func complain(_ error: any Error) {
-        FileHandle.standardError.write(Data("baysh: \(Redactor.shared.redact("\(error)"))\n".utf8))
+        // Errors quote servers (their names, their last stderr lines): control characters are spelled out.
+        let text = TerminalText.visible(Redactor.shared.redact("\(error)"))
+        FileHandle.standardError.write(Data("baysh: \(text)\n".utf8))
     }
 }

@@ -8,7 +8,10 @@ struct MCPServerFlags: ParsableArguments {
         valueName: "command args..."))
     var mcp: String?
 
-    @Option(help: ArgumentHelp("Environment variable for the started server (repeatable).", valueName: "key=value"))
+    @Option(help: ArgumentHelp(
+        "Environment variable for the started server (repeatable); a bare NAME passes baysh's own value, "
+            + "which is how a server gets AGENTBAY_API_KEY or a --bearer-env token (withheld otherwise).",
+        valueName: "key=value|name"))
     var env: [String] = []
 
     @Option(help: ArgumentHelp("Working directory of the started server.", valueName: "dir"))
@@ -36,9 +39,22 @@ struct MCPServerFlags: ParsableArguments {
     @Option(help: ArgumentHelp("The server of --config to use (needed when it lists several).", valueName: "name"))
     var server: String?
 
+    /// `--env KEY=VALUE` sets a variable; `--env NAME` passes baysh's own value of NAME on.
+    static func serverEnvironment(_ items: [String], from environment: [String: String]) throws -> [String: String] {
+        var table = try KeyValueArgument.table(items.filter { $0.contains("=") }, flag: "--env")
+        for name in items where !name.contains("=") {
+            guard let value = environment[name] else {
+                throw ValidationError(
+                    "--env \(name): \(name) is not set in baysh's environment; export it or give \(name)=value")
+            }
+            table[name] = value
+        }
+        return table
+    }
+
     func apply(to request: inout SessionRequest) throws {
         request.mcpCommand = mcp
-        request.mcpEnvironment = try KeyValueArgument.table(env, flag: "--env")
+        request.mcpEnvironment = try Self.serverEnvironment(env, from: request.environment)
         request.mcpWorkingDirectory = cwd
         request.serverStderr = serverStderr
         request.url = url

@@ -82,6 +82,6 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     private static func note(_ text: String) {
-        FileHandle.standardError.write(Data("baysh serve: \(text)\n".utf8))
+        FileHandle.standardError.write(Data("baysh serve: \(TerminalText.visible(text))\n".utf8))
     }
 }

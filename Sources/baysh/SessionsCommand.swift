@@ -64,7 +64,8 @@ struct SessionsCommand: AsyncParsableCommand {
             } else {
                 lines = try SessionListing.local(labels: wanted)
             }
-            print(lines.joined(separator: "\n"))
+            // Labels and ids come from the AgentBay service.
+            print(TerminalText.visible(lines.joined(separator: "\n")))
         } catch {
             BayshMain.complain(error)
             throw ExitCode(1)

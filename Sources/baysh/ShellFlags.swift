@@ -21,7 +21,7 @@ struct ShellFlags: ParsableArguments {
     @Flag(name: .customLong("no-history"), help: "Do not read or write the history file.")
     var noHistory = false
 
-    @Option(help: "How results are printed: text, json or raw.")
+    @Option(help: "How results are printed: text, json or raw (raw: bytes as sent, escape sequences included).")
     var format: OutputFormat = .text
 
     @Option(name: .customLong("timeout-ms"), help: ArgumentHelp(

@@ -114,7 +114,8 @@ struct ShellSubcommand: AsyncParsableCommand {
         let opened: any Session
         do {
             opened = try await SessionOpener.open(request) { note in
-                FileHandle.standardError.write(Data("baysh: \(Redactor.shared.redact(note))\n".utf8))
+                let text = TerminalText.visible(Redactor.shared.redact(note))
+                FileHandle.standardError.write(Data("baysh: \(text)\n".utf8))
             }
         } catch {
             BayshMain.complain(error)

@@ -31,6 +31,9 @@ struct TranscriptFlags: ParsableArguments {
     @Flag(help: "With --replay: print one JSON object per command instead of the output.")
     var json = false
 
+    @Flag(help: "With --record: replace the file if it exists (a terminal asks; a script is refused without it).")
+    var force = false
+
     func validate(commands: [String]) throws {
         if recordRaw, record == nil { throw ValidationError("--record-raw works with --record FILE") }
         if update, !check || replay == nil {
@@ -50,6 +53,6 @@ struct TranscriptFlags: ParsableArguments {
         TranscriptRequest(
             record: record, replay: replay,
             replayOptions: ReplayOptions(check: check, continueOnError: continueOnError, json: json, update: update),
-            recordRaw: recordRaw)
+            recordRaw: recordRaw, force: force)
     }
 }

@@ -12,7 +12,7 @@ struct CommandLineTests {
         (["--url", "http://h/", "--workspace", "/tmp"], "--workspace is for a local session"),
         (["--mcp", "x", "--header", "A: b"], "--header is for an HTTP MCP server"),
         (["--server", "x"], "add --config FILE"),
-        (["--env", "novalue", "--mcp", "x"], "--env 'novalue' is not key=value"),
+        (["--env", "novalue", "--mcp", "x"], "--env novalue: novalue is not set in baysh's environment"),
         (["--label", "=x"], "--label '=x' is not key=value"),
         (["--check"], "--check works with --replay FILE"),
         (["--no-such-flag"], "Unknown option '--no-such-flag'"),

@@ -55,6 +55,15 @@ public enum MCPFixtures {
         packageRoot.appendingPathComponent("Tests/BayshCoreTests/MCP/Fixtures/rich_server.py").path
     }
 
+    public static var hostileServerScript: String {
+        packageRoot.appendingPathComponent("Tests/BayshCoreTests/MCP/Fixtures/hostile_server.py").path
+    }
+
+    /// The hostile server as one `--mcp` command string.
+    public static var hostileServerCommand: String {
+        get throws { "\(try python) \(hostileServerScript)" }
+    }
+
     public static var misbehavingHTTPScript: String {
         packageRoot.appendingPathComponent("Tests/BayshCoreTests/MCP/Fixtures/misbehaving_http.py").path
     }

@@ -126,6 +126,28 @@ public final class PseudoTerminal {
         TerminalText.write(text, to: leader)
     }
 
+    /// Types a long `text` as a paste does, all at once, while reading what the program echoes: writing it whole
+    /// first would fill the terminal's buffers both ways and stall both sides.
+    public func paste(_ text: String, timeout: Duration = .seconds(60)) throws {
+        let bytes = Array(text.utf8)
+        let deadline = ContinuousClock.now + timeout
+        let flags = fcntl(leader, F_GETFL)
+        _ = fcntl(leader, F_SETFL, flags | O_NONBLOCK)
+        defer { _ = fcntl(leader, F_SETFL, flags) }
+        var offset = 0
+        while offset < bytes.count {
+            let count = bytes[offset...].withUnsafeBytes { Glibc.write(leader, $0.baseAddress, $0.count) }
+            if count > 0 { offset += count }
+            readAvailable(waitingUpTo: count > 0 ? 0 : 10)
+            guard ContinuousClock.now < deadline else {
+                throw Failure(description: "only \(offset) of \(bytes.count) bytes were taken within \(timeout)")
+            }
+        }
+    }
+
+    /// Every byte the program has written so far, escape sequences included.
+    public var rawOutput: [UInt8] { raw }
+
     /// Everything shown so far with escape sequences and carriage returns removed.
     public var visible: String {
         TerminalText.removingEscapes(String(decoding: raw, as: UTF8.self)).replacingOccurrences(of: "\r", with: "")

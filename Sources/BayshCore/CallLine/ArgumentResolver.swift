@@ -24,13 +24,25 @@ public struct ArgumentResolver: Sendable {
     }
 
     /// The typed arguments, or every problem found (typing, missing or unknown keys, constraint violations).
+    /// Pattern checks share the ``PatternBudget`` the caller set (the shell's, which Ctrl-C reaches), else one
+    /// made here.
     public func resolve(_ call: CallLine) throws(CallLineError) -> ResolvedCall {
+        guard PatternBudget.current == nil else { return try resolveInBudget(call) }
+        let outcome: Result<ResolvedCall, CallLineError> = PatternBudget.$current.withValue(PatternBudget()) {
+            do throws(CallLineError) { return .success(try resolveInBudget(call)) } catch { return .failure(error) }
+        }
+        return try outcome.get()
+    }
+
+    private func resolveInBudget(_ call: CallLine) throws(CallLineError) -> ResolvedCall {
         let assembly = assemble(call)
         var errors = assembly.errors
         var warnings: [CallLineDiagnostic] = []
         if let schema, !assembly.objectUnreadable {
             let validator = SchemaValidator(alreadyReported: assembly.failedPaths)
+            var shownOnce: Set<Bool> = []
             for finding in validator.check(.object(assembly.arguments), against: JSONSchema(schema), path: "") {
+                if finding.onlyOnce, !shownOnce.insert(finding.isWarning).inserted { continue }
                 let diagnostic = assembly.diagnostic(for: finding)
                 if finding.isWarning { warnings.append(diagnostic) } else { errors.append(diagnostic) }
             }

@@ -12,6 +12,8 @@ struct SchemaFinding: Equatable {
     var suggestion: String?
     /// Unknown keys where extra keys are allowed are only worth a warning.
     var isWarning = false
+    /// A finding about the whole line (a pattern budget spent, Ctrl-C) rather than this value: shown once.
+    var onlyOnce = false
 }
 
 /// Checks a typed value against a JSON Schema: type, enum/const, numeric bounds, lengths, pattern, items,
@@ -127,14 +129,39 @@ struct SchemaValidator {
                 problem: "must have at most \(maximum) character\(maximum == 1 ? "" : "s"), got \(count)"))
         }
         if let pattern = schema.pattern, let expression = PatternCache.shared.expression(pattern) {
-            let range = NSRange(text.startIndex..<text.endIndex, in: text)
-            if expression.firstMatch(in: text, range: range) == nil {
-                findings.append(SchemaFinding(
-                    kind: .patternMismatch, path: path,
-                    problem: "must match the pattern \(pattern), got \(Self.shown(.string(text)))"))
-            }
+            findings += checkPattern(pattern, expression, text: text, path: path)
         }
         return findings
+    }
+
+    /// The pattern check, within the line's ``PatternBudget`` (one of its own when the caller set none).
+    private func checkPattern(_ pattern: String, _ expression: NSRegularExpression, text: String, path: String)
+        -> [SchemaFinding]
+    {
+        let budget = PatternBudget.current ?? PatternBudget()
+        switch budget.matches(expression, in: text) {
+        case .matched:
+            return []
+        case .mismatched:
+            return [SchemaFinding(
+                kind: .patternMismatch, path: path,
+                problem: "must match the pattern \(pattern), got \(Self.shown(.string(text)))")]
+        case .overBudget:
+            return [SchemaFinding(
+                kind: .patternMismatch, path: path,
+                problem: "pattern \(Self.shownPattern(pattern)) not checked: matching took over "
+                    + "\(budget.limitText) (a pattern that backtracks badly); this and any later pattern of the "
+                    + "line are sent unchecked",
+                isWarning: true, onlyOnce: true)]
+        case .interrupted:
+            return [SchemaFinding(
+                kind: .patternMismatch, path: path,
+                problem: "pattern check stopped by Ctrl-C; nothing was sent", onlyOnce: true)]
+        }
+    }
+
+    private static func shownPattern(_ pattern: String) -> String {
+        pattern.count > 40 ? String(pattern.prefix(37)) + "…" : pattern
     }
 
     private func checkArray(_ items: [Value], schema: JSONSchema, path: String, depth: Int) -> [SchemaFinding] {

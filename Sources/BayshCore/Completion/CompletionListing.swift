@@ -5,9 +5,15 @@ public enum CompletionListing {
     /// At most this many candidates are listed; the rest are counted.
     public static let maximumShown = 100
 
-    /// The listing for `candidates` on a terminal `width` columns wide, ending in a newline.
+    /// The listing for `candidates` on a terminal `width` columns wide, ending in a newline. Names and
+    /// descriptions come from the server, so their control characters are spelled out.
     public static func format(_ candidates: [CompletionCandidate], width: Int) -> String {
-        let shown = candidates.prefix(maximumShown)
+        let shown = candidates.prefix(maximumShown).map { candidate in
+            var shown = candidate
+            shown.display = TerminalText.visible(candidate.display)
+            shown.detail = TerminalText.visible(candidate.detail)
+            return shown
+        }
         var out: String
         if shown.contains(where: { !$0.detail.isEmpty }) {
             out = withDetails(Array(shown), width: width)

@@ -15,6 +15,8 @@ public final class ToolIndex: Sendable {
     /// Positions in the sorted order whose names Tab must quote (spaces, quotes): few or none, so a set rather
     /// than a column of insertions.
     private let quotedNames: Set<Int32>
+    /// Names listed more than once, each with how many times, sorted: the shell reports them.
+    public let duplicates: [(name: String, count: Int)]
     private let signatures = Mutex(RecentSignatures(capacity: ToolIndex.recentSignatures))
 
     /// How many tools' signatures are kept: the tool being typed and a few it alternates with.
@@ -31,16 +33,36 @@ public final class ToolIndex: Sendable {
         }
         var unique: [Int32] = []
         unique.reserveCapacity(order.count)
-        for position in order where unique.last.map({ tools[Int($0)].name != tools[position].name }) ?? true {
+        var duplicates: [(name: String, count: Int)] = []
+        for position in order {
+            if let last = unique.last, tools[Int(last)].name == tools[position].name {
+                if duplicates.last?.name == tools[position].name {
+                    duplicates[duplicates.count - 1].count += 1
+                } else {
+                    duplicates.append((tools[position].name, 2))
+                }
+                continue
+            }
             unique.append(Int32(position))
         }
         self.order = unique
+        self.duplicates = duplicates
         quotedNames = Set(unique.indices.lazy.filter { ShellQuoting.word(tools[Int(unique[$0])].name).quoted }
             .map { Int32($0) })
     }
 
     /// No tools.
     public static let empty = ToolIndex([])
+
+    /// The warning for names listed more than once, or nil: a server listing two tools under one name makes
+    /// every call to it ambiguous, so the user is told which one is used.
+    public var duplicatesWarning: String? {
+        guard !duplicates.isEmpty else { return nil }
+        let names = duplicates.prefix(10).map { "'\($0.name)' (\($0.count) times)" }.joined(separator: ", ")
+        let more = duplicates.count > 10 ? " and \(duplicates.count - 10) more" : ""
+        return "the server lists tools under the same name: \(names)\(more); the first of each is the one "
+            + "completed, described and checked against\n"
+    }
 
     /// The tools, sorted by the UTF-8 bytes of their names. A new array on each read: prefer ``count`` and
     /// ``tool(named:)``.

@@ -58,6 +58,20 @@ public enum SessionOpener {
         try validateLifecycle(request)
     }
 
+    /// Registers the secrets in baysh's environment with the ``Redactor`` whatever the backend: a local or MCP
+    /// session's tool can read the environment too (`content@=/proc/self/environ`, a `shell env`), so the AgentBay
+    /// key and the `--api-key-env` / `--bearer-env` values are masked in all output, refused by `@=`, and withheld
+    /// from the servers baysh starts.
+    static func registerEnvironmentSecrets(_ request: SessionRequest) {
+        for name in ["AGENTBAY_API_KEY", request.apiKeyVariable, request.bearerVariable].compactMap({ $0 }) {
+            guard let value = request.environment[name] else { continue }
+            let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !trimmed.isEmpty else { continue }
+            Redactor.shared.register(value)
+            Redactor.shared.register(trimmed)
+        }
+    }
+
     /// Which backend `request` opens. A backend flag decides; AgentBay-only flags (`--image`, `--endpoint`,
     /// `--api-key-env`) mean AgentBay; `--workspace` or a `local-…` session id mean local. Otherwise an
     /// `AGENTBAY_API_KEY` in the environment, or else in the nearest `.env` walking up, means AgentBay (the `.env`
@@ -89,6 +103,7 @@ public enum SessionOpener {
     /// about a choice the user did not spell out: the AgentBay endpoint and masked key, or the MCP server's log.
     public static func open(_ request: SessionRequest, note: (String) -> Void = { _ in }) async throws -> any Session {
         try validate(request)
+        registerEnvironmentSecrets(request)
         let choice = choose(request)
         switch choice.backend {
         case .local:

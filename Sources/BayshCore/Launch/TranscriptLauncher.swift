@@ -10,15 +10,18 @@ public struct TranscriptRequest: Sendable, Equatable {
     public var replay: String?
     /// `--check`, `--continue-on-error`, `--json`.
     public var replayOptions: ReplayOptions
+    /// `--force`: `--record` may replace an existing file without asking.
+    public var force: Bool
 
     public init(
         record: String? = nil, replay: String? = nil, replayOptions: ReplayOptions = ReplayOptions(),
-        recordRaw: Bool = false
+        recordRaw: Bool = false, force: Bool = false
     ) {
         self.record = record
         self.recordRaw = recordRaw
         self.replay = replay
         self.replayOptions = replayOptions
+        self.force = force
     }
 }
 
@@ -46,11 +49,13 @@ public enum TranscriptLauncher {
         var recordingFailed = false
         func setUp(_ shell: Shell) {
             transcriptCommands.install(in: shell)
-            guard let path = request.record else { return }
+            guard let record = request.record else { return }
+            let path = TranscriptCommands.expand(record)
             do {
                 try recorder.start(
                     path: TranscriptCommands.expand(path), header: TranscriptHeader(recording: session.descriptor),
-                    masks: request.recordRaw ? nil : OutputMasks(shell: shell))
+                    masks: request.recordRaw ? nil : OutputMasks(shell: shell),
+                    replacing: try mayReplace(TranscriptCommands.expand(path), force: request.force))
             } catch {
                 recordingFailed = true
                 shell.writer.write(RenderedOutput(chunks: [.init(
@@ -64,9 +69,13 @@ public enum TranscriptLauncher {
             let shell = Shell(session: session, editor: PlainLineReader { nil }, writer: writer, options: options)
             setUp(shell)
             let replay = TranscriptReplay(transcript: transcript, file: file, options: request.replayOptions)
+            // `--json` lines stay valid JSON: their control characters become JSON escapes.
+            let spelling: TerminalText.ControlSpelling = request.replayOptions.json ? .json : .text
             status = await shell.run { shell in
                 let summary = await transcriptCommands.replaying(TranscriptCommands.expand(file)) {
-                    await replay.run(in: shell) { line in TerminalText.write(line + "\n", to: STDOUT_FILENO) }
+                    await replay.run(in: shell) { line in
+                        TerminalText.write(TerminalText.visible(line, spelling: spelling) + "\n", to: STDOUT_FILENO)
+                    }
                 }
                 return summary?.status ?? 1
             }
@@ -75,6 +84,21 @@ public enum TranscriptLauncher {
                 session: session, commands: commands, options: options, terminalEditor: terminalEditor, setUp: setUp)
         }
         return recordingFailed ? max(status, 1) : status
+    }
+
+    /// Whether `--record FILE` may replace an existing FILE: with `--force`, or when the user at the terminal
+    /// says yes; a script is refused. (A symlink is refused later by the writer, which never follows one.)
+    private static func mayReplace(_ path: String, force: Bool) throws(TranscriptError) -> Bool {
+        var info = stat()
+        guard lstat(path, &info) == 0, info.st_mode & S_IFMT != S_IFLNK else { return false }
+        if force { return true }
+        guard isatty(STDIN_FILENO) == 1, isatty(STDERR_FILENO) == 1 else {
+            throw .cannotRecord(path: path, reason: "it already exists (add --force to replace it)")
+        }
+        TerminalText.write("\(path) already exists. Replace it? [y/N] ", to: STDERR_FILENO)
+        let answer = readLine()?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
+        guard ["y", "yes"].contains(answer) else { throw .cannotRecord(path: path, reason: "left as it was") }
+        return true
     }
 
     /// The terminal writer, or for `--json` one that keeps stdout for the JSON lines and lets only stderr through.

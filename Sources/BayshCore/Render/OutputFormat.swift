@@ -4,7 +4,8 @@ public enum OutputFormat: String, Sendable, CaseIterable {
     case text
     /// The whole result as MCP JSON (`{"content":[…],"isError":false}`), for scripts and `jq`.
     case json
-    /// Text items byte for byte, nothing added.
+    /// Text items byte for byte, nothing added: the one format that prints a server's control characters and
+    /// escape sequences as sent rather than spelled out.
     case raw
 }
 

@@ -22,16 +22,28 @@ public struct RenderedOutput: Sendable, Equatable {
         case emphasis
     }
 
+    /// What happens to control characters in a piece when it is printed (see ``TerminalText/visible(_:spelling:)``).
+    public enum Controls: Sendable, Equatable {
+        /// Spelled out as `\x1b`: the default, since most printed text comes from a server.
+        case spelled
+        /// Spelled out as JSON escapes (`\u009b`), so `--format json` stays valid JSON.
+        case spelledAsJSON
+        /// Printed as they are: `--format raw` only.
+        case verbatim
+    }
+
     /// One styled piece of text; it carries its own newlines.
     public struct Chunk: Sendable, Equatable {
         public var stream: Stream
         public var text: String
         public var style: Style
+        public var controls: Controls
 
-        public init(stream: Stream, text: String, style: Style = .plain) {
+        public init(stream: Stream, text: String, style: Style = .plain, controls: Controls = .spelled) {
             self.stream = stream
             self.text = text
             self.style = style
+            self.controls = controls
         }
     }
 
@@ -52,26 +64,28 @@ public struct RenderedOutput: Sendable, Equatable {
     }
 
     /// Adds `text` to `stream`, ending it with a newline if it has none; empty text adds nothing.
-    public mutating func append(_ text: String, to stream: Stream, style: Style = .plain) {
+    public mutating func append(
+        _ text: String, to stream: Stream, style: Style = .plain, controls: Controls = .spelled
+    ) {
         guard !text.isEmpty else { return }
         if text.hasSuffix("\n") {
-            chunks.append(Chunk(stream: stream, text: text, style: style))
+            chunks.append(Chunk(stream: stream, text: text, style: style, controls: controls))
         } else if text.utf8.count >= Self.separateNewlineBytes {
             // `text + "\n"` would copy a huge result once more; its newline goes in a piece of its own instead.
-            chunks.append(Chunk(stream: stream, text: text, style: style))
+            chunks.append(Chunk(stream: stream, text: text, style: style, controls: controls))
             chunks.append(Chunk(stream: stream, text: "\n", style: style))
         } else {
-            chunks.append(Chunk(stream: stream, text: text + "\n", style: style))
+            chunks.append(Chunk(stream: stream, text: text + "\n", style: style, controls: controls))
         }
     }
 
     /// Texts at least this big are not copied to end them with a newline.
     static let separateNewlineBytes = 1 << 20
 
-    /// Adds `text` exactly as it is, no newline added (`:format raw`).
+    /// Adds `text` exactly as it is, no newline added and control characters printed as sent (`:format raw`).
     public mutating func verbatim(_ text: String, to stream: Stream = .standardOutput) {
         guard !text.isEmpty else { return }
-        chunks.append(Chunk(stream: stream, text: text))
+        chunks.append(Chunk(stream: stream, text: text, controls: .verbatim))
     }
 
     /// Adds every piece of `other`.

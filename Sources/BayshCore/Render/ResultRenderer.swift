@@ -32,7 +32,7 @@ public struct ResultRenderer: Sendable {
         var state = State(renderer: self, tool: tool, isError: result.isError)
         switch format {
         case .json:
-            state.text(Self.encode(result.jsonValue), style: .plain, stream: .standardOutput)
+            state.text(Self.encode(result.jsonValue), style: .plain, stream: .standardOutput, controls: .spelledAsJSON)
         case .raw:
             for item in result.content {
                 if case .text(let text) = item {
@@ -123,19 +123,22 @@ public struct ResultRenderer: Sendable {
         }
 
         /// Prints `text`, cut with a note when it is too big for the terminal.
-        mutating func text(_ text: String, style: RenderedOutput.Style, stream: RenderedOutput.Stream) {
+        mutating func text(
+            _ text: String, style: RenderedOutput.Style, stream: RenderedOutput.Stream,
+            controls: RenderedOutput.Controls = .spelled
+        ) {
             guard let limits = renderer.truncation else {
-                output.append(text, to: stream, style: style)
+                output.append(text, to: stream, style: style, controls: controls)
                 return
             }
             let bytes = text.utf8.count
             let lines = TextLines(text, keeping: limits.shownLines)
             guard lines.count > limits.maximumLines || bytes > limits.maximumBytes else {
-                output.append(text, to: stream, style: style)
+                output.append(text, to: stream, style: style, controls: controls)
                 return
             }
             let shown = String(decoding: text.utf8.prefix(min(lines.keptBytes, limits.shownBytes)), as: UTF8.self)
-            output.append(shown, to: stream, style: style)
+            output.append(shown, to: stream, style: style, controls: controls)
             var note = "… output cut: showing \(shown.split(separator: "\n").count) of \(lines.count) lines"
             do {
                 let path = try renderer.outputFolder.save(text: text, stem: tool, fileExtension: "txt")

@@ -1,7 +1,9 @@
 import Foundation
 
 /// Prints ``RenderedOutput``: colours only where the stream is a terminal and `NO_COLOR` is not set, and every
-/// piece passed through ``Redactor`` first, so no known secret reaches the screen or a pipe.
+/// piece passed through ``Redactor`` first, so no known secret reaches the screen or a pipe. This is the one place
+/// results, listings and errors reach stdout and stderr, so it is also where control characters sent by a server
+/// are spelled out (``TerminalText/visible(_:spelling:)``), unless the piece is `--format raw` output.
 public struct TerminalWriter: Sendable {
     /// Whether styles become ANSI colours on stdout.
     public var colorsOnStandardOutput: Bool
@@ -82,10 +84,15 @@ public struct TerminalWriter: Sendable {
         return amount
     }
 
-    /// The piece as it goes out: secrets masked, colours added where allowed.
+    /// The piece as it goes out: secrets masked, control characters spelled out, colours added where allowed.
     private func printable(_ chunk: RenderedOutput.Chunk) -> String {
         let colors = chunk.stream == .standardOutput ? colorsOnStandardOutput : colorsOnStandardError
-        let text = Redactor.shared.redact(chunk.text)
+        var text = Redactor.shared.redact(chunk.text)
+        switch chunk.controls {
+        case .spelled: text = TerminalText.visible(text)
+        case .spelledAsJSON: text = TerminalText.visible(text, spelling: .json)
+        case .verbatim: break
+        }
         return colors ? Self.styled(text, chunk.style) : text
     }
 

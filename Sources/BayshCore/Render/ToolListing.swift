@@ -3,13 +3,15 @@ enum ToolListing {
     /// The lines for `tools`, each ending in a newline. Built straight into one string, each signature derived and
     /// dropped in turn: with thousands of tools a table of cells, its lines and their join would each hold the
     /// listing again.
+    /// Names and signatures come from the server: they are measured and padded as they will show, control
+    /// characters spelled out.
     static func text(_ tools: some Collection<ToolInfo>) -> String {
-        let width = tools.map { TerminalText.width(of: $0.name) }.max() ?? 0
+        let width = tools.map { TerminalText.width(of: TerminalText.visible($0.name)) }.max() ?? 0
         var text = ""
         for tool in tools {
-            var line = tool.name
-            line += String(repeating: " ", count: width - TerminalText.width(of: tool.name) + 2)
-            line += ToolSignature(tool).compact
+            var line = TerminalText.visible(tool.name)
+            line += String(repeating: " ", count: width - TerminalText.width(of: line) + 2)
+            line += TerminalText.visible(ToolSignature(tool).compact)
             while line.hasSuffix(" ") { line.removeLast() }
             text += line
             text += "\n"

@@ -84,6 +84,18 @@ public final class Redactor: Sendable {
         return out
     }
 
+    /// The mask of the first registered secret `text` holds, or nil when it holds none: a file about to be sent
+    /// (`key@=/proc/self/environ`) is refused rather than sent with baysh's own key in it.
+    public func secretMask(in text: String) -> String? {
+        let list = secrets.withLock { $0 }
+        return list.first { text.contains($0) }.map(Secret.mask)
+    }
+
+    /// Whether `value` is a registered secret (a variable holding it is withheld from the servers baysh starts).
+    public func isSecret(_ value: String) -> Bool {
+        secrets.withLock { $0.contains(value) }
+    }
+
     /// Whether any value is registered: with none, text needs no redacting.
     var isEmpty: Bool { secrets.withLock { $0.isEmpty } }
 

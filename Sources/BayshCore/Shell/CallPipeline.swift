@@ -102,9 +102,9 @@ extension Shell {
         let call: ResolvedCall
         let schema: Value?
         await refreshIfUnknown(entry.tokens)
-        do {
-            (call, schema) = try resolve(entry.tokens)
-        } catch {
+        switch await resolveInterruptibly(entry.tokens) {
+        case .success(let resolved): (call, schema) = resolved
+        case .failure(let error):
             let output = DiagnosticText.render(error.diagnostics, line: entry.text)
             return LineResult(outcome: CommandOutcome(output: output, failed: true), kind: .refused)
         }
@@ -170,6 +170,21 @@ extension Shell {
         return (try ArgumentResolver(schema: schema).resolve(call), schema)
     }
 
+    /// ``resolve(_:)`` with Ctrl-C stopping a slow schema `pattern` check (see ``PatternBudget``); a script has no
+    /// handler, so Ctrl-C ends it as usual.
+    private func resolveInterruptibly(
+        _ line: TokenizedLine
+    ) async -> Result<(call: ResolvedCall, schema: Value?), CallLineError> {
+        let budget = PatternBudget(limit: patternTimeLimit)
+        let attempt = { () -> Result<(call: ResolvedCall, schema: Value?), CallLineError> in
+            PatternBudget.$current.withValue(budget) {
+                do throws(CallLineError) { return .success(try self.resolve(line)) } catch { return .failure(error) }
+            }
+        }
+        guard editor.isInteractive else { return attempt() }
+        return await interrupts.whileHandling({ budget.interrupt() }) { attempt() }
+    }
+
     // MARK: 4. Confirm
 
     /// Whether to go on with calling `name`: true unless the tool is destructive, someone at a terminal can be
@@ -179,7 +194,8 @@ extension Shell {
             !settings.assumeYes, !confirmedTools.contains(tool.name)
         else { return true }
         let question =
-            "\(tool.name) is marked destructive: it may change or delete things. Call it? [y/N/a=always] "
+            "\(TerminalText.visible(tool.name)) is marked destructive: it may change or delete things. "
+            + "Call it? [y/N/a=always] "
         guard case .line(let answer) = await read(prompt: question) else { return false }
         switch answer.trimmingCharacters(in: .whitespaces).lowercased() {
         case "y", "yes":

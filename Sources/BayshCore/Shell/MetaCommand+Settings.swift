@@ -41,8 +41,10 @@ extension MetaCommand {
         name: "format", synopsis: "text|json|raw", summary: "choose how results are printed",
         help: """
             text: text as is, JSON pretty-printed, the shell tool's output unpacked, images saved to files.
-            json: the whole result as MCP JSON, for jq.
-            raw: text items byte for byte.
+              Control characters a server sends are shown spelled out (\\x1b, \\x9b), never obeyed.
+            json: the whole result as MCP JSON, for jq (control characters as \\u001b escapes).
+            raw: text items byte for byte, control characters and escape sequences included: the one way
+              to get a result exactly as the server sent it (only use it with servers you trust).
             """,
         completion: .words([OutputFormat.allCases.map(\.rawValue)])
     ) { shell, invocation in

@@ -26,12 +26,16 @@ public final class Shell {
         public var interrupts: InterruptSignal
         /// `--root`: the folders a server may work in (`roots/list`); none means the current directory.
         public var roots: [String]
+        /// What the schema `pattern` checks of one line may take (``PatternBudget``).
+        public var patternTimeLimit: Duration
 
         public init(
             settings: ShellSettings = ShellSettings(), historySize: Int = 1000, historyEnabled: Bool = true,
-            statePaths: StatePaths = StatePaths(), interrupts: InterruptSignal = .shared, roots: [String] = []
+            statePaths: StatePaths = StatePaths(), interrupts: InterruptSignal = .shared, roots: [String] = [],
+            patternTimeLimit: Duration = PatternBudget.defaultLimit
         ) {
             self.roots = roots
+            self.patternTimeLimit = patternTimeLimit
             self.interrupts = interrupts
             self.settings = settings
             self.historySize = historySize
@@ -63,6 +67,7 @@ public final class Shell {
     let writer: TerminalWriter
     let outputFolder: OutputFolder
     let interrupts: InterruptSignal
+    let patternTimeLimit: Duration
     private let editorQueue = DispatchQueue(label: "baysh.editor")
     private let liveTools: LiveToolIndex
     /// The first tool list of an interactive shell, fetched while the prompt is already up.
@@ -88,6 +93,7 @@ public final class Shell {
         self.observer = observer
         self.outputFolder = OutputFolder(sessionId: session.sessionId, paths: options.statePaths)
         self.interrupts = options.interrupts
+        self.patternTimeLimit = options.patternTimeLimit
         let liveTools = LiveToolIndex()
         self.liveTools = liveTools
         self.conversation = ServerConversation(
@@ -158,7 +164,7 @@ public final class Shell {
     }
 
     /// `baysh local:3f2a> `.
-    var prompt: String { "baysh \(session.descriptor.promptName)> " }
+    var prompt: String { "baysh \(TerminalText.visible(session.descriptor.promptName))> " }
 
     /// `...> ` right-aligned under the prompt.
     var continuationPrompt: String {
@@ -202,7 +208,7 @@ public final class Shell {
     ) async -> Result<(T, Duration), RequestFailure> {
         let conversation = self.conversation
         let spinner = Spinner.start(
-            label, enabled: editor.isInteractive && TerminalText.isTerminal(STDERR_FILENO),
+            TerminalText.visible(label), enabled: editor.isInteractive && TerminalText.isTerminal(STDERR_FILENO),
             detail: { conversation.progressText })
         conversation.callRunning(spinner)
         defer { conversation.callRunning(nil) }
@@ -268,6 +274,9 @@ public final class Shell {
             tools = index
             toolsKnown = true
             liveTools.set(tools)
+            if let warning = index.duplicatesWarning {
+                writer.write(RenderedOutput(chunks: [.init(stream: .standardError, text: warning, style: .warning)]))
+            }
             return .success(index.count)
         case .failure(let failure):
             if !toolsKnown {

@@ -37,32 +37,41 @@ public final class TranscriptCommands: Sendable {
 
     var record: MetaCommand {
         MetaCommand(
-            name: "record", synopsis: "FILE [--raw]|off", summary: "record commands and their output to a transcript",
+            name: "record", synopsis: "FILE [--raw] [--force]|off",
+            summary: "record commands and their output to a transcript",
             help: """
-                :record FILE writes each command you run and what it printed to FILE (emptied first), the moment
-                it completes; secrets are masked, and so are values that change from run to run (workspace path,
-                ids, times: <workspace>, <trace-id>, <time>...), so a replay can match; --raw keeps those as they
-                came. :record off stops; :record alone says whether it is recording.
+                :record FILE writes each command you run and what it printed to FILE, the moment it completes;
+                secrets are masked, and so are values that change from run to run (workspace path, ids, times:
+                <workspace>, <trace-id>, <time>...), so a replay can match; --raw keeps those as they came. An
+                existing FILE is replaced only once you say so (in a script: --force); a symlink is never written
+                through. :record off stops; :record alone says whether it is recording.
                 Replay the file with :source FILE or baysh --replay FILE (--check compares the output).
                 """
         ) { [recorder] shell, invocation in
-            guard let argument = invocation.arguments.first else {
+            let force = invocation.arguments.contains("--force")
+            let arguments = invocation.arguments.filter { $0 != "--force" }
+            guard let argument = arguments.first else {
                 return .lines(recorder.path.map { "recording to \($0)" } ?? "not recording")
             }
-            let raw = invocation.arguments.dropFirst() == ["--raw"]
-            guard invocation.arguments.count == 1 || raw, argument != "--raw" else {
-                return .failure("usage: :record FILE [--raw]|off")
+            let raw = arguments.dropFirst() == ["--raw"]
+            guard arguments.count == 1 || raw, argument != "--raw" else {
+                return .failure("usage: :record FILE [--raw] [--force]|off")
             }
             if argument == "off" {
-                guard !raw else { return .failure("usage: :record FILE [--raw]|off") }
+                guard !raw else { return .failure("usage: :record FILE [--raw] [--force]|off") }
                 guard let path = recorder.stop() else { return .failure("not recording (:record FILE starts)") }
                 return .note("recording to \(path) stopped")
             }
             let path = Self.expand(argument)
+            let replacing: Bool
+            switch await Self.mayReplace(path, force: force, in: shell) {
+            case .success(let answer): replacing = answer
+            case .failure(let refusal): return .failure(refusal.message)
+            }
             do {
                 try recorder.start(
                     path: path, header: TranscriptHeader(recording: shell.session.descriptor),
-                    masks: raw ? nil : OutputMasks(shell: shell))
+                    masks: raw ? nil : OutputMasks(shell: shell), replacing: replacing)
             } catch {
                 return .failure("\(error)")
             }
@@ -111,21 +120,24 @@ public final class TranscriptCommands: Sendable {
 
     var save: MetaCommand {
         MetaCommand(
-            name: "save", synopsis: "N|FROM-TO FILE", summary: "write history lines to a transcript file",
+            name: "save", synopsis: "N|FROM-TO FILE [--force]", summary: "write history lines to a transcript file",
             help: """
                 Writes history lines (numbered as :history shows them) to FILE as a transcript of commands only:
                 :save 5 FILE the last 5, :save 10-20 FILE lines 10 to 20. Lines that steer the shell (:record,
-                :rerun, :save, :quit) are left out. Replay it with :source FILE; baysh --replay FILE --record OUT
-                turns it into a transcript with output.
+                :rerun, :save, :quit) are left out. An existing FILE is replaced only once you say so (in a
+                script: --force). Replay it with :source FILE; baysh --replay FILE --record OUT turns it into a
+                transcript with output.
                 """
         ) { shell, invocation in
-            let usage = "usage: :save N|FROM-TO FILE (numbers as :history shows them)"
-            guard invocation.arguments.count == 2 else { return .failure(usage) }
+            let usage = "usage: :save N|FROM-TO FILE [--force] (numbers as :history shows them)"
+            let force = invocation.arguments.contains("--force")
+            let arguments = invocation.arguments.filter { $0 != "--force" }
+            guard arguments.count == 2 else { return .failure(usage) }
             var entries = shell.history.entries
             // Interactively the :save line itself is already the last entry.
             if let last = entries.last, Self.metaName(of: last, in: shell) == "save" { entries.removeLast() }
             let range: Range<Int>
-            let spec = invocation.arguments[0]
+            let spec = arguments[0]
             if let count = Int(spec), count > 0 {
                 range = max(entries.count - count, 0)..<entries.count
             } else if let bounds = MetaCommand.rangeBounds(spec), bounds.lower <= bounds.upper {
@@ -142,9 +154,14 @@ public final class TranscriptCommands: Sendable {
             }
             var header = TranscriptHeader(recording: shell.session.descriptor, event: "saved")
             header.fields.append(TranscriptHeader.Field("from", "history \(range.lowerBound + 1)-\(range.upperBound)"))
-            let path = Self.expand(invocation.arguments[1])
+            let path = Self.expand(arguments[1])
+            let replacing: Bool
+            switch await Self.mayReplace(path, force: force, in: shell) {
+            case .success(let answer): replacing = answer
+            case .failure(let refusal): return .failure(refusal.message)
+            }
             do {
-                try TranscriptWriter.save(commands: commands, header: header, to: path)
+                try TranscriptWriter.save(commands: commands, header: header, to: path, replacing: replacing)
             } catch {
                 return .failure("\(error)")
             }
@@ -161,6 +178,31 @@ public final class TranscriptCommands: Sendable {
     }
 
     /// `~/x` as a full path; other paths as given (relative to the current directory).
+    /// Why a transcript file is not written.
+    struct Refusal: Error {
+        var message: String
+    }
+
+    /// Whether writing `path` replaces a file: false when there is none (the writer then refuses one that
+    /// appears meanwhile); for an existing file, true with `--force` or the user's yes, a refusal otherwise
+    /// (a script cannot answer). A symlink is refused whatever the answer.
+    static func mayReplace(_ path: String, force: Bool, in shell: Shell) async -> Result<Bool, Refusal> {
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return .success(false) }
+        if info.st_mode & S_IFMT == S_IFLNK {
+            return .failure(Refusal(
+                message: "\(path) is a symlink, which baysh does not write through; give the real path"))
+        }
+        if force { return .success(true) }
+        guard shell.editor.isInteractive else {
+            return .failure(Refusal(message: "\(path) already exists; add --force to replace it"))
+        }
+        guard case .line(let answer) = await shell.read(prompt: "\(path) already exists. Replace it? [y/N] "),
+            ["y", "yes"].contains(answer.trimmingCharacters(in: .whitespaces).lowercased())
+        else { return .failure(Refusal(message: "\(path) left as it was")) }
+        return .success(true)
+    }
+
     static func expand(_ path: String) -> String {
         (path as NSString).expandingTildeInPath
     }

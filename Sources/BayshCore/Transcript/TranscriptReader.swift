@@ -20,18 +20,17 @@ public struct TranscriptReader: Sendable {
         self.isIncomplete = isIncomplete
     }
 
+    /// The largest transcript read: parsing takes several times the file's size in memory, and a 100 MB file
+    /// took a gigabyte.
+    public static let sizeLimit = 32_000_000
+
     /// Reads and parses the file at `path`.
     public func read(path: String) throws(TranscriptError) -> Transcript {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw .unreadable(path: path, reason: "no such file")
-        }
-        if isDirectory.boolValue { throw .unreadable(path: path, reason: "it is a directory") }
         let data: Data
         do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
+            data = try FileReadError.readBytes(path, limit: Self.sizeLimit, what: "transcripts")
         } catch {
-            throw .unreadable(path: path, reason: "\((error as NSError).localizedDescription)")
+            throw .unreadable(path: path, reason: error.reason)
         }
         let transcript = parse(data)
         if let version = transcript.header.version, version > TranscriptHeader.currentVersion {

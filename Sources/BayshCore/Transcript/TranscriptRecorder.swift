@@ -25,10 +25,14 @@ public final class TranscriptRecorder: ShellObserver {
     /// The file being recorded to, or nil.
     public var path: String? { writer.withLock { $0?.isRecording == true ? $0?.path : nil } }
 
-    /// Starts recording to `path` (emptying it) under `header`, ending any recording in progress. Output lines are
-    /// written through `masks` (the recording session's: see ``OutputMasks``); nil records them as they came.
-    public func start(path: String, header: TranscriptHeader, masks: OutputMasks? = nil) throws(TranscriptError) {
-        let new = try TranscriptWriter(path: path, header: header, masks: masks)
+    /// Starts recording to `path` under `header`, ending any recording in progress. An existing file is emptied
+    /// only when `replacing`, else refused (see ``TranscriptWriter/init(path:header:masks:replacing:)``). Output
+    /// lines are written through `masks` (the recording session's: see ``OutputMasks``); nil records them as they
+    /// came.
+    public func start(
+        path: String, header: TranscriptHeader, masks: OutputMasks? = nil, replacing: Bool = false
+    ) throws(TranscriptError) {
+        let new = try TranscriptWriter(path: path, header: header, masks: masks, replacing: replacing)
         let old = writer.withLock { current in
             defer { current = new }
             return current

@@ -26,10 +26,26 @@ public final class TranscriptWriter: Sendable {
         var stopped: Bool
     }
 
-    /// Creates (or empties) the file at `path` and writes `header`.
-    public init(path: String, header: TranscriptHeader, masks: OutputMasks? = nil) throws(TranscriptError) {
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else { throw .cannotRecord(path: path, reason: Self.reason(errno)) }
+    /// Creates the file at `path` and writes `header`; output lines go through `masks` (nil: as they came). An existing file is emptied only when `replacing` (the
+    /// user said so: asked, or `--force`); a symlink is never followed, so a link planted where a transcript
+    /// goes cannot make baysh overwrite the file it points to.
+    public init(
+        path: String, header: TranscriptHeader, masks: OutputMasks? = nil, replacing: Bool = false
+    ) throws(TranscriptError) {
+        let flags = O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW | (replacing ? O_TRUNC : O_EXCL)
+        let descriptor = open(path, flags, 0o644)
+        guard descriptor >= 0 else {
+            let code = errno
+            var info = stat()
+            let isLink = lstat(path, &info) == 0 && info.st_mode & S_IFMT == S_IFLNK
+            let reason: String =
+                switch code {
+                case _ where isLink: "it is a symlink, which baysh does not write through; give the real path"
+                case EEXIST: "it already exists (add --force to replace it)"
+                default: Self.reason(code)
+                }
+            throw .cannotRecord(path: path, reason: reason)
+        }
         self.path = path
         self.masks = masks
         self.state = Mutex(State(descriptor: descriptor, stopped: false))
@@ -148,8 +164,10 @@ public final class TranscriptWriter: Sendable {
 
     /// Writes `commands` as a bare transcript (commands only, no output) after `header`: what `:save` does with
     /// history entries. Replaying it runs the commands; `--replay FILE --record OUT` turns it into a recorded one.
-    public static func save(commands: [String], header: TranscriptHeader, to path: String) throws(TranscriptError) {
-        let writer = try TranscriptWriter(path: path, header: header)
+    public static func save(commands: [String], header: TranscriptHeader, to path: String, replacing: Bool = false)
+        throws(TranscriptError)
+    {
+        let writer = try TranscriptWriter(path: path, header: header, replacing: replacing)
         defer { writer.close() }
         var text = commands.flatMap { TranscriptSyntax.commandLines($0, bare: true) }.map { $0 + "\n" }.joined()
         // Readers drop a byte order mark opening a file, so a first command that starts with U+FEFF keeps its own

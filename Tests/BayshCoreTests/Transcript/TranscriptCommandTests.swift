@@ -69,10 +69,12 @@ final class TranscriptShell {
 
     @Test func recordReportsAFileItCannotWrite() async throws {
         let t = try await TranscriptShell()
-        let result = await t.run(":record /dev/full")
+        // /dev/full exists: a script must say --force to replace it.
+        #expect(await t.run(":record /dev/full").stderr == "/dev/full already exists; add --force to replace it\n")
+        let result = await t.run(":record /dev/full --force")
         #expect(result.outcome.failed)
         #expect(result.stderr == "cannot record to '/dev/full': No space left on device; choose a writable file\n")
-        #expect(await t.run(":record a b").stderr == "usage: :record FILE [--raw]|off\n")
+        #expect(await t.run(":record a b").stderr == "usage: :record FILE [--raw] [--force]|off\n")
     }
 
     @Test func recordMasksTheWorkspaceAndRawKeepsIt() async throws {
@@ -86,8 +88,8 @@ final class TranscriptShell {
         await t.run(":record off")
         #expect(try t.file("masked.txt").hasSuffix("> shell command=pwd\n<workspace>\n"))
         #expect(try t.file("raw.txt").hasSuffix("> shell command=pwd\n\(workspace)\n"))
-        #expect(await t.run(":record --raw").stderr == "usage: :record FILE [--raw]|off\n")
-        #expect(await t.run(":record off --raw").stderr == "usage: :record FILE [--raw]|off\n")
+        #expect(await t.run(":record --raw").stderr == "usage: :record FILE [--raw] [--force]|off\n")
+        #expect(await t.run(":record off --raw").stderr == "usage: :record FILE [--raw] [--force]|off\n")
     }
 
     @Test func secretsNeverReachTheTranscript() async throws {
@@ -158,11 +160,18 @@ final class TranscriptShell {
             "write_file path=h.txt content=\"a\nb\"", ":timing on", "read_file path=h.txt", "read_file path=h.txt",
         ])
 
-        await t.run(":save 2-3 \(path)")
+        // The file exists now: a script is refused without --force, and the file is left as it was.
+        let refused = await t.run(":save 2-3 \(path)")
+        #expect(refused.outcome.failed)
+        #expect(refused.stderr == "\(path) already exists; add --force to replace it\n")
+        #expect(try TranscriptReader().read(path: path).entries.count == 4)
+        await t.run(":save 2-3 \(path) --force")
         #expect(try TranscriptReader().read(path: path).entries.map(\.command) == [":timing on", "read_file path=h.txt"])
         let beyond = await t.run(":save 9-12 \(path)")
-        #expect(beyond.stderr == "no history lines 9-12: there are 7\n", "\(t.shell.history.entries)")
-        #expect(await t.run(":save x \(path)").stderr == "usage: :save N|FROM-TO FILE (numbers as :history shows them)\n")
+        #expect(beyond.stderr == "no history lines 9-12: there are 8\n", "\(t.shell.history.entries)")
+        #expect(
+            await t.run(":save x \(path)").stderr
+                == "usage: :save N|FROM-TO FILE [--force] (numbers as :history shows them)\n")
 
         // The saved file replays: its continued command keeps its newline.
         let replay = await t.run(":source \(path)")

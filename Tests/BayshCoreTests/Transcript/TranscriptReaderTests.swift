@@ -166,7 +166,7 @@ import Testing
         #expect(throws: TranscriptError.unreadable(path: directory.path("none"), reason: "no such file")) {
             try reader.read(path: directory.path("none"))
         }
-        #expect(throws: TranscriptError.unreadable(path: directory.path, reason: "it is a directory")) {
+        #expect(throws: TranscriptError.unreadable(path: directory.path, reason: "is a directory, not a file")) {
             try reader.read(path: directory.path)
         }
         try "# baysh transcript v9\n> a\n".write(toFile: directory.path("new.txt"), atomically: true, encoding: .utf8)

@@ -123,10 +123,8 @@ public final class MCPSession: Session {
                     "MCP server '\(self.serverName)' answered tools/list with something that is not a tool list: \(why)")
             }
             guard case .object(let result)? = answer["result"] else {
-                if case .object(let error)? = answer["error"] {
-                    let message = error["message"].flatMap { $0.stringValue } ?? JSONText.encode(.object(error))
-                    throw SessionError.protocolViolation(
-                        "MCP server '\(serverName)' refused tools/list: \(Redactor.shared.redact(message))")
+                if let error = JSONRPCErrorAnswer(answer: answer) {
+                    throw SessionError.protocolViolation("MCP server '\(serverName)' refused tools/list: \(error.text)")
                 }
                 throw notAList("no result")
             }
@@ -170,14 +168,8 @@ public final class MCPSession: Session {
             SessionError.protocolViolation(
                 "MCP server '\(self.serverName)' answered \(operation) with something that is not a tool result: \(why)")
         }
-        if answer["error"] != nil {
-            // Rare: decode it with the SDK's own type, which knows every JSON-RPC error code.
-            do {
-                let error = try JSONDecoder().decode(ErrorAnswer.self, from: Data(JSONText.encode(.object(answer)).utf8))
-                return try self.answer(to: error.error, tool: name, requestId: requestId, elapsed: elapsed)
-            } catch let error as DecodingError {
-                throw notAResult("\(error)")
-            }
+        if let error = JSONRPCErrorAnswer(answer: answer) {
+            return try self.answer(to: error, tool: name, requestId: requestId, elapsed: elapsed)
         }
         guard case .object(let result)? = answer["result"], case .array(let items)? = result["content"] else {
             throw notAResult("no result with a content array")
@@ -247,11 +239,6 @@ public final class MCPSession: Session {
                     + "the server does not follow MCP; report it to the server's authors")
         }
         return (members, ContinuousClock.now - started, id)
-    }
-
-    /// A JSON-RPC error answer to tools/call.
-    private struct ErrorAnswer: Decodable {
-        var error: MCPError
     }
 
     public func findServer(forTool tool: String) async throws -> String? {
@@ -381,22 +368,23 @@ public final class MCPSession: Session {
     }
 
     /// A JSON-RPC error answer to tools/call. An unknown tool or bad arguments mean the call was not made, so they
-    /// are errors; anything else is the tool failing, which the shell shows as an error result.
-    private func answer(to error: MCPError, tool: String, requestId: String, elapsed: Duration) throws -> ToolResult {
-        let message = Redactor.shared.redact(error.errorDescription ?? "error \(error.code)")
+    /// are errors; anything else is the tool failing, which the shell shows as an error result with the server's
+    /// code and message. An error answer arrived, so the connection itself is fine whatever the code says.
+    private func answer(to error: JSONRPCErrorAnswer, tool: String, requestId: String, elapsed: Duration) throws
+        -> ToolResult
+    {
         let known = cachedTools?.contains { $0.name == tool }
-        switch error {
-        case .invalidParams where known == false, .methodNotFound where known == false:
-            throw SessionError.notFound("MCP server '\(serverName)' has no tool '\(tool)': \(message)")
-        case .invalidParams:
-            throw SessionError.invalidArgument("MCP server '\(serverName)' refused the call to '\(tool)': \(message)")
-        case .connectionClosed, .transportError:
-            throw SessionError.transport("the connection to MCP server '\(serverName)' failed: \(message)")
-        default:
-            return ToolResult(
-                content: [.text("MCP server '\(serverName)' answered with JSON-RPC error \(error.code): \(message)")],
-                isError: true, requestId: requestId, elapsed: elapsed)
+        let code = error.code
+        if known == false, code == JSONRPCErrorAnswer.methodNotFound || code == JSONRPCErrorAnswer.invalidParams {
+            throw SessionError.notFound("MCP server '\(serverName)' has no tool '\(tool)': \(error.text)")
         }
+        if code == JSONRPCErrorAnswer.invalidParams {
+            throw SessionError.invalidArgument(
+                "MCP server '\(serverName)' refused the call to '\(tool)': \(error.text)")
+        }
+        return ToolResult(
+            content: [.text("MCP server '\(serverName)' answered with \(error.text)")],
+            isError: true, requestId: requestId, elapsed: elapsed)
     }
 
     private static func describe(_ capabilities: Server.Capabilities) -> String {

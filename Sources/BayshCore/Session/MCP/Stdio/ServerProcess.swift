@@ -33,8 +33,8 @@ public final class ServerProcess: Sendable {
     private let state = Mutex(State())
     private let stderr: StderrTail
 
-    /// Starts `command` (argv; the first word is looked up in PATH) with `environment` added to baysh's own, in
-    /// `workingDirectory` when given.
+    /// Starts `command` (argv; the first word is looked up in PATH) with `environment` added to baysh's own
+    /// (less its secrets, see ``inheritedEnvironment(_:)``), in `workingDirectory` when given.
     ///
     /// Throws ``SessionError/configuration(_:)`` naming the command when it cannot be started (not found, not
     /// executable, no such working directory).
@@ -57,20 +57,7 @@ public final class ServerProcess: Sendable {
         }
         BrokenPipeSignal.ignore()
 
-        let stderrSink: (descriptor: Int32, owned: Bool)
-        switch destination {
-        case .terminal:
-            stderrSink = (STDERR_FILENO, false)
-        case .discard:
-            stderrSink = (-1, false)
-        case .file(let path):
-            let descriptor = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
-            guard descriptor >= 0 else {
-                throw SessionError.configuration(
-                    "cannot open the server log file '\(path)': \(String(cString: strerror(errno)))")
-            }
-            stderrSink = (descriptor, true)
-        }
+        let stderrSink = try StderrSink.open(destination)
 
         var pipes: [[Int32]] = []
         defer {
@@ -80,7 +67,7 @@ public final class ServerProcess: Sendable {
         for _ in 0..<3 {
             var pair: [Int32] = [-1, -1]
             guard bayshlinux_pipe_cloexec(&pair) == 0 else {
-                if stderrSink.owned { close(stderrSink.descriptor) }
+                stderrSink.close()
                 throw SessionError.transport("cannot create a pipe for '\(display)': \(String(cString: strerror(errno)))")
             }
             pipes.append(pair)
@@ -93,7 +80,7 @@ public final class ServerProcess: Sendable {
                 command: command, environment: environment, workingDirectory: workingDirectory,
                 stdin: stdinPipe[0], stdout: stdoutPipe[1], stderr: stderrPipe[1], display: display)
         } catch {
-            if stderrSink.owned { close(stderrSink.descriptor) }
+            stderrSink.close()
             throw error
         }
         // The child has its copies; keep only the parent's ends and hand them on.
@@ -103,7 +90,7 @@ public final class ServerProcess: Sendable {
         pipes = []
 
         let tail = StderrTail()
-        tail.start(reading: stderrPipe[0], copyingTo: stderrSink.descriptor, closeDestination: stderrSink.owned)
+        tail.start(reading: stderrPipe[0], copyingTo: stderrSink)
         let process = ServerProcess(
             display: display, pid: pid, stdin: stdinPipe[1], stdout: stdoutPipe[0], stderr: tail)
         process.watch()
@@ -193,6 +180,16 @@ public final class ServerProcess: Sendable {
         thread.start()
     }
 
+    /// Variables always withheld from a started server unless given with `--env` (or a config file's `env`).
+    public static let withheldVariables: Set<String> = ["AGENTBAY_API_KEY"]
+
+    /// baysh's environment as a server inherits it: without baysh's own secrets, which a third-party server has
+    /// no business reading: the AgentBay key and any variable whose value is a secret baysh holds (the
+    /// `--bearer-env` token, the `--api-key-env` key). The explicit `environment` of ``start`` adds them back.
+    static func inheritedEnvironment(_ environment: [String: String]) -> [String: String] {
+        environment.filter { name, value in !withheldVariables.contains(name) && !Redactor.shared.isSecret(value) }
+    }
+
     private static func spawn(
         command: [String], environment: [String: String], workingDirectory: String?,
         stdin: Int32, stdout: Int32, stderr: Int32, display: String
@@ -223,7 +220,7 @@ public final class ServerProcess: Sendable {
         posix_spawnattr_setflags(
             &attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
 
-        var merged = ProcessInfo.processInfo.environment
+        var merged = inheritedEnvironment(ProcessInfo.processInfo.environment)
         merged.merge(environment) { _, added in added }
         let argv = command.map { strdup($0) } + [nil]
         let envp = merged.map { strdup("\($0.key)=\($0.value)") } + [nil]

@@ -11,9 +11,9 @@ import Synchronization
 /// reach the line editor's screen unless asked for; whatever the destination, baysh keeps the last lines for error
 /// messages.
 public enum StderrDestination: Sendable, Equatable {
-    /// baysh's own stderr (the terminal).
+    /// baysh's own stderr (the terminal), control characters spelled out.
     case terminal
-    /// Appended to this file, created if missing.
+    /// Appended to this file, created if missing (never through a symlink), rotated to `FILE.1` past 10 MB.
     case file(String)
     /// Dropped (only the last lines are kept).
     case discard
@@ -35,30 +35,19 @@ final class StderrTail: Sendable {
     private let ring = Mutex(Ring())
     private let drained = DispatchSemaphore(value: 0)
 
-    /// Starts the reading thread on `descriptor` (closed when the pipe ends), copying to `destination` (a
-    /// descriptor it does not own, or -1 to drop).
-    func start(reading descriptor: Int32, copyingTo destination: Int32, closeDestination: Bool) {
+    /// Starts the reading thread on `descriptor` (closed when the pipe ends), copying to `sink` (closed then too).
+    func start(reading descriptor: Int32, copyingTo sink: StderrSink) {
         let thread = Thread { [self] in
             var chunk = [UInt8](repeating: 0, count: 16 * 1024)
             while true {
                 let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
                 if count < 0 && errno == EINTR { continue }
                 if count <= 0 { break }
-                if destination >= 0 {
-                    chunk.withUnsafeBytes { bytes in
-                        var offset = 0
-                        while offset < count {
-                            let written = write(destination, bytes.baseAddress! + offset, count - offset)
-                            if written < 0 && errno == EINTR { continue }
-                            if written <= 0 { break }
-                            offset += written
-                        }
-                    }
-                }
+                chunk.withUnsafeBytes { sink.write(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
                 self.absorb(chunk[0..<count])
             }
             close(descriptor)
-            if closeDestination { close(destination) }
+            sink.close()
             self.absorb([UInt8(ascii: "\n")][...])
             self.drained.signal()
         }
