@@ -17,6 +17,9 @@ struct ShellCommand: AsyncParsableCommand {
     @OptionGroup(title: "Session")
     var session: SessionOptions
 
+    @OptionGroup(title: "Local sandbox")
+    var sandbox: SandboxFlags
+
     @OptionGroup(title: "MCP server")
     var mcp: MCPServerFlags
 
@@ -38,6 +41,7 @@ struct ShellCommand: AsyncParsableCommand {
         var request = try session.request()
         try mcp.apply(to: &request)
         agentBay.apply(to: &request)
+        try sandbox.apply(to: &request)
         request.timeoutMilliseconds = shell.timeoutMs
         return request
     }

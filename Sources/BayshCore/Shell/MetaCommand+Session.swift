@@ -25,6 +25,7 @@ extension MetaCommand {
             rows.append(["ownership:", "attached, left running on exit"])
         }
         rows.append(["api key:", session.maskedAPIKey ?? "none"])
+        if let confinement = session.confinement { rows.append(["sandbox:", confinement]) }
         if let server = session as? MCPSession, case .stdio(_, _, _, .file(let log)) = server.target {
             rows.append(["server log:", log])
         }

@@ -5,6 +5,8 @@
 
 #include <spawn.h>
 #include <stddef.h>
+#include <sys/types.h>
+#include <sys/wait.h>
 
 #include "CBayshJobHandoff.h"
 
@@ -31,5 +33,15 @@ int bayshlinux_name_thread(const char *name);
 
 /// pthread_getname_np on the calling thread.
 int bayshlinux_thread_name(char *name, size_t size);
+
+/// RLIMIT_NPROC, which glibc defines only as a macro Swift does not import.
+int bayshlinux_rlimit_nproc(void);
+
+/// fork + exec of `path` for the local session's sandbox: the child first sets each of `count` resource limits
+/// (`resources[i]` to `values[i]`, soft and hard, so nothing inside can raise them), puts `in`, `out` and `err` on
+/// 0..2, closes every other descriptor, restores default signal handling and moves to a process group of its own.
+/// The pid, or minus the errno of what failed (exec included).
+pid_t bayshlinux_spawn_limited(const char *path, char *const argv[], char *const envp[], int in, int out, int err,
+                               const int *resources, const unsigned long long *values, int count);
 
 #endif

@@ -72,8 +72,8 @@ import Testing
         #expect(fields["exit_code"] == 124)
         #expect(fields["stdout"] == "started\n")
         #expect(fields["stderr"]?.stringValue?.contains("timed out after 400 ms") == true)
-        let background = try #require(Int32(fixture.contents("bg.pid")?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""))
-        #expect(await Self.isGone(background))
+        #expect(fixture.contents("bg.pid")?.hasSuffix("\n") == true)
+        #expect(await fixture.sandboxRunsNothing(like: "sleep 30"))
     }
 
     @Test func cancellingTheTaskKillsTheCommandPromptly() async throws {
@@ -88,12 +88,12 @@ import Testing
         while fixture.contents("bg.pid")?.hasSuffix("\n") != true && waitStart.duration(to: clock.now) < .seconds(60) {
             try await Task.sleep(for: .milliseconds(20))
         }
-        let background = try #require(Int32(fixture.contents("bg.pid")?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""))
+        #expect(fixture.sandboxCommands().contains { $0.contains("sleep 30") })
         let cancelled = clock.now
         call.cancel()
         await #expect(throws: SessionError.cancelled(operation: "shell")) { try await call.value }
         #expect(cancelled.duration(to: clock.now) < .seconds(10))
-        #expect(await Self.isGone(background))
+        #expect(await fixture.sandboxRunsNothing(like: "sleep 30"))
     }
 
     @Test func readTimeoutCapsTheCommand() async throws {
