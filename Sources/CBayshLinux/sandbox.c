@@ -10,6 +10,12 @@
 
 int bayshlinux_rlimit_nproc(void) { return RLIMIT_NPROC; }
 
+int bayshlinux_pidfd_open(pid_t pid) { return (int)syscall(SYS_pidfd_open, pid, 0); }
+
+int bayshlinux_pidfd_signal(int pidfd, int signal) {
+    return (int)syscall(SYS_pidfd_send_signal, pidfd, signal, NULL, 0);
+}
+
 // Only async-signal-safe calls between fork and exec: baysh has many threads, and the child gets only this one.
 pid_t bayshlinux_spawn_limited(const char *path, char *const argv[], char *const envp[], int in, int out, int err,
                                const int *resources, const unsigned long long *values, int count) {

@@ -21,6 +21,7 @@ struct BayshBench {
         StartupBench.self,
         MemoryBench.self,
         BigResultBench.self,
+        SandboxBench.self,
     ] }
 
     static func main() async throws {

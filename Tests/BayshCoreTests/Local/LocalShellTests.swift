@@ -118,10 +118,22 @@ import Testing
     }
 
     @Test func backgroundOutputHolderIsExplainedOnTimeout() async throws {
-        let fixture = try LocalFixture()
+        // Without the sandbox a call waits for its output to close; in it, a call ends with its shell.
+        let fixture = try LocalFixture(sandbox: SandboxSettings(enabled: false))
         let result = try await fixture.call("shell", ["command": "sleep 30 &", "timeout_ms": 300])
         let stderr = try LocalFixture.shellFields(result)["stderr"]?.stringValue ?? ""
         #expect(stderr.contains("background process kept its output open"))
+    }
+
+    @Test func inTheSandboxACallEndsWithItsShellAndTakesItsBackgroundJobs() async throws {
+        let fixture = try LocalFixture()
+        let clock = ContinuousClock()
+        let started = clock.now
+        let result = try await fixture.call("shell", ["command": "sleep 30 & echo started", "timeout_ms": 20000])
+        #expect(started.duration(to: clock.now) < .seconds(10))
+        let stdout = try LocalFixture.shellFields(result)["stdout"]
+        #expect(!result.isError && stdout == "started\n")
+        #expect(await fixture.sandboxRunsNothing(like: "sleep 30"))
     }
 
     /// True once `pid` no longer exists (or is only a zombie waiting for init), within two seconds.

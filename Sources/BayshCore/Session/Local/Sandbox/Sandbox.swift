@@ -8,13 +8,12 @@ import Synchronization
 /// A call's command, environment and code reach the agent as files in a private host folder that the sandbox sees
 /// read-only at ``exchangeMount``; its output comes back through two FIFOs there, so the usual output collector
 /// (caps, timeouts, Ctrl-C) reads it like a child's pipes. After every call the agent kills everything the call
-/// started. If something inside kills the agent, the next call starts a new sandbox (a fresh `/tmp` and HOME).
+/// started, before it answers. If something inside kills the agent, the next call starts a new sandbox (a fresh
+/// `/tmp` and HOME).
 final class Sandbox: Sendable {
     /// Where the exchange folder appears inside.
     static let exchangeMount = "/run/baysh"
     static let startTimeout: Duration = .seconds(10)
-    /// How long the agent may take to answer a kill.
-    static let answerTimeout: Duration = .seconds(5)
 
     let settings: SandboxSettings
     let layout: SandboxLayout
@@ -76,7 +75,7 @@ final class Sandbox: Sendable {
 
     /// Runs `script` (a `/bin/sh` script, with `files` beside it as `N.<key>`, which the script names through
     /// `{files}/N`) inside the sandbox: output capped like any shell command, ended by `timeout` or cancellation,
-    /// and everything it started killed when it ends.
+    /// and everything it started killed when its shell ends (a call ends with its shell, background jobs too).
     func run(
         script: (_ filesPrefix: String) -> String, files: [String: Data] = [:], timeout: Duration, cap: Int
     ) async throws -> ShellCommand.Outcome {
@@ -102,17 +101,9 @@ final class Sandbox: Sendable {
         guard agent.send("\(number)") else {
             Glibc.close(call.stdout)
             Glibc.close(call.stderr)
-            finish(agent)
             throw ToolFailure("the sandbox ended before the command started; run it again to start a new sandbox")
         }
-        do {
-            let outcome = try await ShellCommand.collect(call, timeout: timeout, cap: cap)
-            finish(agent)
-            return outcome
-        } catch {
-            finish(agent)
-            throw error
-        }
+        return try await ShellCommand.collect(call, timeout: timeout, cap: cap)
     }
 
     /// The running agent, starting a new sandbox when the last one ended.
@@ -125,16 +116,6 @@ final class Sandbox: Sendable {
         } catch let SandboxError.cannotStart(reason) {
             throw ToolFailure("the sandbox ended and cannot start again: \(reason)")
         }
-    }
-
-    /// Kills whatever the call left and waits for the agent to confirm, so the next call starts clean; an agent
-    /// that does not answer is stopped (the next call starts a new sandbox).
-    private func finish(_ agent: SandboxAgent) {
-        guard agent.send("x") else { return }
-        while let line = agent.readLine(timeout: Self.answerTimeout) {
-            if line == "x" { return }
-        }
-        agent.stop()
     }
 
     private func startAgent() throws -> SandboxAgent {
@@ -185,14 +166,14 @@ private struct SandboxCall: RunningCommand {
     }
 
     func killAll() {
-        agent.send("k")
+        agent.interrupt()
     }
 
-    /// The shell's `$?` as a wait status; an answer to a kill, or the agent's end, counts as SIGKILL.
+    /// The shell's `$?` as a wait status, once the agent has killed everything else; the agent's end counts as
+    /// SIGKILL.
     func waitForExit() -> Int32 {
         let killed: Int32 = (128 + SIGKILL) << 8
         while let line = agent.readLine(timeout: .seconds(24 * 3600)) {
-            if line == "k" { return killed }
             let parts = line.split(separator: " ")
             if parts.count == 2, parts[0] == "\(number)", let code = Int32(parts[1]) { return (code & 0xff) << 8 }
         }

@@ -3,30 +3,35 @@ import Foundation
 import Synchronization
 
 /// The one process a sandbox keeps running: `/bin/sh` reading numbered requests from baysh over a socket and
-/// starting each call inside the sandbox, so a call costs a few process spawns instead of a new bubblewrap (whose
+/// starting each call inside the sandbox, so a call costs a fork and an exec instead of a new bubblewrap (whose
 /// mounts and namespaces take tens of milliseconds).
 ///
-/// Requests, one line each: `N` runs `/run/baysh/N.sh` with stdout and stderr on the FIFOs `N.out` and `N.err`
-/// and answers `N STATUS` when that shell ends; `k` and `x` kill every process of the sandbox but the agent (and
-/// bubblewrap's init, PID 1) with `kill -9 -1`, then answer the same letter. `k` is sent on a timeout or Ctrl-C,
-/// `x` after every call, so nothing a call started, background or not, outlives it. The call's processes never
-/// hold the socket (descriptors 3 and 4 are closed for them); each runs in a doubly forked subshell, so bubblewrap's
-/// init reaps it.
+/// A request `N` runs `/run/baysh/N.sh` in a subshell with stdout and stderr on the FIFOs `N.out` and `N.err`,
+/// waits for it, kills every other process of the sandbox (`kill -9 -1` spares only the agent itself and
+/// bubblewrap's init, PID 1), and only then answers `N STATUS`: so nothing a call started, in the background or in
+/// a new session, outlives it. SIGUSR1 (a timeout, or Ctrl-C) runs the same kill at once, which ends the wait.
+/// The call's processes never hold the socket (descriptors 3 and 4 are closed for them). A `read` that SIGUSR1
+/// interrupts between calls is retried rather than taken for baysh's end.
 final class SandboxAgent: Sendable {
     static let script = """
         exec 3>&1 4<&0 </dev/null >/dev/null 2>/dev/null
+        interrupted=
+        trap 'kill -9 -1; interrupted=1' USR1
         echo ready >&3
-        while IFS= read -r line <&4; do
-          case $line in
-            k|x) kill -9 -1; echo "$line" >&3 ;;
-            ''|*[!0-9]*) ;;
-            *) ( ( /bin/sh /run/baysh/$line.sh >/run/baysh/$line.out 2>/run/baysh/$line.err 3>&-; echo "$line $?" >&3 ) & ) 4<&- ;;
-          esac
+        while :; do
+          IFS= read -r line <&4 || { [ -n "$interrupted" ] && { interrupted=; continue; }; exit 0; }
+          case $line in ''|*[!0-9]*) continue ;; esac
+          ( . /run/baysh/$line.sh ) >/run/baysh/$line.out 2>/run/baysh/$line.err 3>&- 4<&- &
+          wait $!; status=$?
+          kill -9 -1; wait; interrupted=
+          echo "$line $status" >&3
         done
         """
 
     /// bubblewrap's pid (outside the sandbox).
     let pid: pid_t
+    /// A pidfd of the agent's shell (found under bubblewrap's init), for SIGUSR1 that cannot hit a reused pid.
+    private let agentHandle = Atomic<Int32>(-1)
     private let pending = Mutex<[UInt8]>([])
     private let life: Life
     /// baysh's end of the socket that is the agent's stdin and stdout.
@@ -93,10 +98,37 @@ final class SandboxAgent: Sendable {
                 .trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
             throw SandboxError.cannotStart(said.isEmpty ? "bubblewrap gave no reason" : said)
         }
+        guard let agent = Self.grandchild(of: child), case let handle = bayshlinux_pidfd_open(agent), handle >= 0 else {
+            stop()
+            throw SandboxError.cannotStart("cannot find the agent process under bubblewrap (pid \(child))")
+        }
+        agentHandle.store(handle, ordering: .sequentiallyConsistent)
     }
 
     deinit {
         stop()
+        let handle = agentHandle.load(ordering: .sequentiallyConsistent)
+        if handle >= 0 { close(handle) }
+    }
+
+    /// Asks the agent to kill everything the running call started (it then answers the call's status).
+    func interrupt() {
+        _ = bayshlinux_pidfd_signal(agentHandle.load(ordering: .sequentiallyConsistent), SIGUSR1)
+    }
+
+    /// The process two levels below `pid` (bubblewrap, its init in the sandbox, the command), from `/proc`.
+    private static func grandchild(of pid: pid_t) -> pid_t? {
+        var parents: [pid_t: pid_t] = [:]
+        for entry in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] {
+            guard let process = pid_t(entry),
+                let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
+                let afterName = stat.split(separator: ")").last,
+                let parent = afterName.split(separator: " ").dropFirst().first.flatMap({ pid_t($0) })
+            else { continue }
+            parents[process] = parent
+        }
+        let inits = parents.filter { $0.value == pid }.map(\.key)
+        return parents.first { inits.contains($0.value) }?.key
     }
 
     /// False once bubblewrap has exited (the agent was killed from inside, or ``stop()``).
