@@ -12,24 +12,34 @@ enum SandboxBench: BenchSection {
         defer { folder.remove() }
         let data = folder.url.appendingPathComponent("data")
         let calls = 200
-        print("shell command=true on a local session, \(calls) calls after 20 to warm up (in-process, no terminal)")
-        var medians: [Bool: Double] = [:]
-        for sandboxed in [false, true] {
-            let session = try LocalSession.create(dataHome: data, sandbox: SandboxSettings(enabled: sandboxed))
-            var samples: [Double] = []
-            for index in 0..<(calls + 20) {
+        print("shell command=true on two local sessions, one sandboxed, one --no-sandbox, calls alternating so both")
+        print("see the same machine load; \(calls) pairs after 20 to warm up (in-process, no terminal)")
+        let plain = try LocalSession.create(dataHome: data, sandbox: SandboxSettings(enabled: false))
+        let boxed = try LocalSession.create(dataHome: data)
+        var samples: [Bool: [Double]] = [false: [], true: []]
+        var added: [Double] = []
+        for index in 0..<(calls + 20) {
+            var pair: [Bool: Double] = [:]
+            for (sandboxed, session) in [(false, plain), (true, boxed)] {
                 let started = ContinuousClock.now
                 let result = try await session.callTool(name: "shell", arguments: ["command": "true"])
                 guard !result.isError else { throw BenchFailure("shell true failed: \(result.text)") }
-                if index >= 20 { samples.append((ContinuousClock.now - started).milliseconds) }
+                pair[sandboxed] = (ContinuousClock.now - started).milliseconds
             }
-            try await session.delete(syncContext: false)
-            let figures = Percentiles(samples)
-            medians[sandboxed] = figures.median
+            guard index >= 20, let without = pair[false], let with = pair[true] else { continue }
+            samples[false]?.append(without)
+            samples[true]?.append(with)
+            added.append(with - without)
+        }
+        try await plain.delete(syncContext: false)
+        try await boxed.delete(syncContext: false)
+        for sandboxed in [false, true] {
+            let figures = Percentiles(samples[sandboxed] ?? [])
             print(String(format: "  %@  median %6.2f ms  p90 %6.2f ms",
                 sandboxed ? "sandboxed   " : "--no-sandbox", figures.median, figures.p90))
         }
-        print(String(format: "  the sandbox adds %.2f ms per call (median)", (medians[true] ?? 0) - (medians[false] ?? 0)))
+        print(String(format: "  the sandbox adds %.2f ms per call (median of the pairs' differences)",
+            Percentiles(added).median))
 
         var opens: [Double] = []
         for _ in 0..<10 {

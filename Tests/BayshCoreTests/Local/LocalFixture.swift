@@ -59,15 +59,9 @@ final class LocalFixture {
     /// bubblewrap but bubblewrap itself and the agent (zombies have no command line and are left out).
     func sandboxCommands() -> [String] {
         guard let root = session.sandbox?.bubblewrapPid else { return [] }
-        var parents: [Int32: Int32] = [:]
+        let parents = SandboxAgent.processParents()
         var commands: [Int32: String] = [:]
-        for entry in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] {
-            guard let pid = Int32(entry),
-                let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-                let afterName = stat.split(separator: ")").last,
-                let parent = afterName.split(separator: " ").dropFirst().first.flatMap({ Int32($0) })
-            else { continue }
-            parents[pid] = parent
+        for pid in parents.keys {
             let raw = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") ?? Data()
             commands[pid] = String(decoding: raw, as: UTF8.self).replacingOccurrences(of: "\0", with: " ")
         }

@@ -42,7 +42,7 @@ struct RunCodeTool: Sendable {
         guard (1...Self.maxTimeoutS).contains(timeoutS) else {
             throw ToolFailure("run_code: timeout_s is \(timeoutS); it must be from 1 to \(Self.maxTimeoutS) (10 minutes)")
         }
-        let searchPath = sandbox?.layout.baseEnvironment()["PATH"]
+        let searchPath = sandbox?.baseEnvironment["PATH"]
             ?? ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
         let program = try Self.program(for: language, searchPath: searchPath)
         var timeout = Duration.seconds(timeoutS)

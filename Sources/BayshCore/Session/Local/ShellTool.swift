@@ -58,7 +58,7 @@ struct ShellTool: Sendable {
     static func environment(sandbox: Sandbox?, folder: String, envs: [String: String]?, tool: String) throws
         -> [String: String]
     {
-        var environment = sandbox?.layout.baseEnvironment()
+        var environment = sandbox?.baseEnvironment
             ?? ProcessInfo.processInfo.environment.filter { !withheldVariables.contains($0.key) }
         environment["PWD"] = folder
         for (key, value) in envs ?? [:] {

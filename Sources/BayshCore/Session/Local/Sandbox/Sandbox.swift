@@ -17,6 +17,8 @@ final class Sandbox: Sendable {
 
     let settings: SandboxSettings
     let layout: SandboxLayout
+    /// ``SandboxLayout/baseEnvironment(host:)``, worked out once (it reads the password database).
+    let baseEnvironment: [String: String]
     private let bwrap: String
     /// The private host folder (mode 0700) holding the exchange folder, bubblewrap's log and passwd/group.
     private let control: String
@@ -39,6 +41,7 @@ final class Sandbox: Sendable {
             workspace: workspace, home: SandboxLayout.home(hostHome: environment["HOME"], workspace: workspace),
             exchange: exchange, passwdFile: control + "/passwd", groupFile: control + "/group",
             network: settings.network)
+        baseEnvironment = layout.baseEnvironment()
         do {
             guard mkdir(exchange, 0o700) == 0 else {
                 throw SandboxError.cannotStart("cannot create \(exchange): \(String(cString: strerror(errno)))")
@@ -125,7 +128,7 @@ final class Sandbox: Sendable {
             (bayshlinux_rlimit_nproc(), settings.processes),
         ]
         return try SandboxAgent(
-            bwrap: bwrap, arguments: layout.arguments(), limits: limits, log: control + "/bwrap.log",
+            bwrap: bwrap, arguments: layout.arguments(environment: baseEnvironment), limits: limits, log: control + "/bwrap.log",
             startTimeout: Self.startTimeout)
     }
 

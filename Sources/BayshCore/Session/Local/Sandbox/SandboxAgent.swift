@@ -118,6 +118,13 @@ final class SandboxAgent: Sendable {
 
     /// The process two levels below `pid` (bubblewrap, its init in the sandbox, the command), from `/proc`.
     private static func grandchild(of pid: pid_t) -> pid_t? {
+        let parents = processParents()
+        let inits = parents.filter { $0.value == pid }.map(\.key)
+        return parents.first { inits.contains($0.value) }?.key
+    }
+
+    /// Every process of this machine (as far as `/proc` shows) with its parent's pid.
+    static func processParents() -> [pid_t: pid_t] {
         var parents: [pid_t: pid_t] = [:]
         for entry in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] {
             guard let process = pid_t(entry),
@@ -127,8 +134,7 @@ final class SandboxAgent: Sendable {
             else { continue }
             parents[process] = parent
         }
-        let inits = parents.filter { $0.value == pid }.map(\.key)
-        return parents.first { inits.contains($0.value) }?.key
+        return parents
     }
 
     /// False once bubblewrap has exited (the agent was killed from inside, or ``stop()``).

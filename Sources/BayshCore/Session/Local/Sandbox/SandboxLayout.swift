@@ -37,8 +37,8 @@ struct SandboxLayout: Sendable {
         return home
     }
 
-    /// The arguments after `bwrap`, up to and including `--`.
-    func arguments(fileManager: FileManager = .default) -> [String] {
+    /// The arguments after `bwrap`, up to and including `--`, the agent starting with `environment`.
+    func arguments(environment: [String: String], fileManager: FileManager = .default) -> [String] {
         var arguments = ["--ro-bind", "/usr", "/usr"]
         for entry in Self.systemEntries {
             if let target = try? fileManager.destinationOfSymbolicLink(atPath: entry) {
@@ -65,7 +65,7 @@ struct SandboxLayout: Sendable {
             "--hostname", "baysh-sandbox", "--die-with-parent", "--new-session", "--cap-drop", "ALL",
             "--chdir", workspace, "--clearenv",
         ]
-        for (key, value) in baseEnvironment() { arguments += ["--setenv", key, value] }
+        for (key, value) in environment.sorted(by: { $0.key < $1.key }) { arguments += ["--setenv", key, value] }
         return arguments + ["--"]
     }
 
