@@ -25,6 +25,7 @@ final class Sandbox: Sendable {
     private let agent = Mutex<SandboxAgent?>(nil)
     private let turns = CallTurns()
     private let counter = Atomic<Int>(0)
+    private let closed = Atomic<Bool>(false)
 
     /// Starts the sandbox for `workspace`; throws ``SandboxError/cannotStart(_:)`` saying why it cannot.
     init(workspace: String, settings: SandboxSettings, environment: [String: String]) throws {
@@ -68,6 +69,7 @@ final class Sandbox: Sendable {
 
     /// Ends everything in the sandbox and removes the host folder. Safe to call twice.
     func close() {
+        closed.store(true, ordering: .sequentiallyConsistent)
         let running = agent.withLock { agent -> SandboxAgent? in
             defer { agent = nil }
             return agent
@@ -76,9 +78,9 @@ final class Sandbox: Sendable {
         try? FileManager.default.removeItem(atPath: control)
     }
 
-    /// Runs `script` (a `/bin/sh` script, with `files` beside it as `N.<key>`, which the script names through
-    /// `{files}/N`) inside the sandbox: output capped like any shell command, ended by `timeout` or cancellation,
-    /// and everything it started killed when its shell ends (a call ends with its shell, background jobs too).
+    /// Runs a call inside the sandbox: `script` (sourced by the agent's `/bin/sh`) is made from the call's path
+    /// prefix inside, under which `files` sit as `PREFIX.<key>`. Output is capped like any shell command's, the
+    /// call ends with its shell, `timeout` or cancellation, and everything it started is killed then.
     func run(
         script: (_ filesPrefix: String) -> String, files: [String: Data] = [:], timeout: Duration, cap: Int
     ) async throws -> ShellCommand.Outcome {
@@ -112,6 +114,9 @@ final class Sandbox: Sendable {
     /// The running agent, starting a new sandbox when the last one ended.
     private func liveAgent() throws -> SandboxAgent {
         if let running = agent.withLock({ $0 }), running.isRunning { return running }
+        if closed.load(ordering: .sequentiallyConsistent) {
+            throw ToolFailure("the session's sandbox was closed; open the session again")
+        }
         do {
             let started = try startAgent()
             agent.withLock { $0 = started }
@@ -128,8 +133,8 @@ final class Sandbox: Sendable {
             (bayshlinux_rlimit_nproc(), settings.processes),
         ]
         return try SandboxAgent(
-            bwrap: bwrap, arguments: layout.arguments(environment: baseEnvironment), limits: limits, log: control + "/bwrap.log",
-            startTimeout: Self.startTimeout)
+            bwrap: bwrap, arguments: layout.arguments(environment: baseEnvironment), limits: limits,
+            log: control + "/bwrap.log", startTimeout: Self.startTimeout)
     }
 
     /// `bwrap` on `searchPath` (baysh's PATH; the usual folders when it is unset).
