@@ -76,8 +76,10 @@ struct SandboxCommandLineTests {
     }
 
     @Test func theSandboxDiesWithBaysh() async throws {
-        let baysh = try BayshProcess()
+        var baysh = try BayshProcess()
         defer { baysh.removeFolders() }
+        // A baysh killed with SIGKILL cannot remove its sandbox's host folder: keep it in the test's folder.
+        baysh.extraEnvironment["TMPDIR"] = baysh.root.path
         let (process, stdin) = try baysh.start(["serve"])
         defer { try? stdin.fileHandleForWriting.close() }
         try await BayshProcess.waitUntil(timeout: .seconds(20), "baysh serve is serving") {

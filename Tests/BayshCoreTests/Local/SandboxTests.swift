@@ -226,6 +226,19 @@ import Testing
         #expect(next.out == "again\n", "\(next)")
     }
 
+    @Test func foldersOfSandboxesWhoseBayshWasKilledAreRemoved() throws {
+        let gone = Process()
+        gone.executableURL = URL(fileURLWithPath: "/bin/true")
+        try gone.run()
+        gone.waitUntilExit()
+        let stale = NSTemporaryDirectory() + "/\(Sandbox.folderPrefix)\(gone.processIdentifier)-test\(UUID().uuidString.prefix(6))"
+        let live = NSTemporaryDirectory() + "/\(Sandbox.folderPrefix)\(getpid())-test\(UUID().uuidString.prefix(6))"
+        for folder in [stale, live] { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: false) }
+        defer { try? FileManager.default.removeItem(atPath: live) }
+        _ = try LocalFixture()
+        #expect(!FileManager.default.fileExists(atPath: stale) && FileManager.default.fileExists(atPath: live))
+    }
+
     @Test func noBubblewrapMeansARefusalThatSaysWhatToDo() {
         #expect(throws: SandboxError.self) { try Sandbox.findBubblewrap(searchPath: "/nonexistent") }
         #expect((try? Sandbox.findBubblewrap(searchPath: "/usr/bin")) == "/usr/bin/bwrap")

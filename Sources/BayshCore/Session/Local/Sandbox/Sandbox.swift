@@ -31,7 +31,8 @@ final class Sandbox: Sendable {
     init(workspace: String, settings: SandboxSettings, environment: [String: String]) throws {
         self.settings = settings
         bwrap = try Self.findBubblewrap(searchPath: environment["PATH"])
-        var template = Array((NSTemporaryDirectory() + "/baysh-sandbox-XXXXXX").utf8CString)
+        Self.removeLeftovers()
+        var template = Array((NSTemporaryDirectory() + "/\(Self.folderPrefix)\(getpid())-XXXXXX").utf8CString)
         guard let made = mkdtemp(&template) else {
             throw SandboxError.cannotStart("cannot create a folder under \(NSTemporaryDirectory()): "
                 + String(cString: strerror(errno)))
@@ -135,6 +136,21 @@ final class Sandbox: Sendable {
         return try SandboxAgent(
             bwrap: bwrap, arguments: layout.arguments(environment: baseEnvironment), limits: limits,
             log: control + "/bwrap.log", startTimeout: Self.startTimeout)
+    }
+
+    /// The host folders' name start; the pid of the baysh that made one follows.
+    static let folderPrefix = "baysh-sandbox-"
+
+    /// Removes the host folders of sandboxes whose baysh is gone without cleaning up (killed with SIGKILL).
+    static func removeLeftovers() {
+        let temporary = NSTemporaryDirectory()
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: temporary)) ?? []
+        where name.hasPrefix(folderPrefix) {
+            guard let pid = pid_t(name.dropFirst(folderPrefix.count).prefix { $0 != "-" }), pid > 0,
+                kill(pid, 0) != 0 && errno == ESRCH
+            else { continue }
+            try? FileManager.default.removeItem(atPath: temporary + "/" + name)
+        }
     }
 
     /// `bwrap` on `searchPath` (baysh's PATH; the usual folders when it is unset).
