@@ -22,6 +22,7 @@ struct BayshBench {
         MemoryBench.self,
         BigResultBench.self,
         FanoutSection.self,
+        SandboxBench.self,
     ] }
 
     static func main() async throws {

@@ -27,9 +27,13 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(help: "Keep the session created when the client disconnects.")
     var keep = false
 
+    @OptionGroup(title: "Local sandbox")
+    var sandbox: SandboxFlags
+
     func request() throws -> SessionRequest {
         var request = try SessionOptions.request(workspace: workspace, sessionId: sessionId, labels: labels)
         request.local = true
+        try sandbox.apply(to: &request)
         return request
     }
 
@@ -42,13 +46,14 @@ struct ServeCommand: AsyncParsableCommand {
         signal(SIGPIPE, SIG_IGN)
         let session: any Session
         do {
-            session = try await SessionOpener.open(request())
+            session = try await SessionOpener.open(request()) { Self.note($0) }
         } catch {
             BayshMain.complain(error)
             throw ExitCode(1)
         }
         let fate = session.ownership == .created ? (keep ? "kept" : "deleted") + " when the client disconnects"
             : "attached, left alone"
+        if let confinement = session.confinement { Self.note("sandbox: \(confinement)") }
         Self.note("serving local session \(session.sessionId) (\(fate)) over stdio")
         // MCP clients stop a server by closing stdin and then, without waiting long, SIGTERM to its process group
         // (baysh's own client does): the session must still be cleaned up.

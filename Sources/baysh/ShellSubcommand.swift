@@ -18,6 +18,9 @@ struct ShellSubcommand: AsyncParsableCommand {
     @OptionGroup(title: "Session")
     var session: SessionOptions
 
+    @OptionGroup(title: "Local sandbox")
+    var sandbox: SandboxFlags
+
     @OptionGroup(title: "MCP server")
     var mcp: MCPServerFlags
 
@@ -55,6 +58,7 @@ struct ShellSubcommand: AsyncParsableCommand {
         try mcp.apply(to: &request)
         agentBay.apply(to: &request)
         try lifecycle.apply(to: &request)
+        try sandbox.apply(to: &request)
         request.timeoutMilliseconds = shell.timeoutMs
         return request
     }

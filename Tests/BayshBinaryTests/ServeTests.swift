@@ -30,7 +30,7 @@ struct ServeTests {
             stderr: .file(folder.path + "/serve.log"))
         try await withMCPSession(target) { session in
             let tools = try await session.listTools()
-            #expect(tools.count == 12)
+            #expect(tools.count == 13)
             #expect(Set(tools.map(\.name)).isSuperset(of: ["shell", "read_file", "write_file", "get_metrics"]))
             #expect(Self.records(folder).count == 1)
 

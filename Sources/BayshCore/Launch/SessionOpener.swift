@@ -26,6 +26,8 @@ public enum SessionOpener {
             throw SessionError.invalidArgument("\(flag) is for \(purpose); it does not go with \(chosen)")
         }
         try refuse("--workspace", request.workspace != nil, unless: ["--local"], purpose: "a local session")
+        try refuse("--no-sandbox, --network or --sandbox-*", request.sandbox != SandboxSettings(), unless: ["--local"],
+            purpose: "a local session's sandbox")
         try refuse("--session-id", request.sessionId != nil, unless: ["--local", "--agentbay"],
             purpose: "attaching to a local or AgentBay session")
         try refuse("--label", !request.labels.isEmpty, unless: ["--local", "--agentbay"],
@@ -107,11 +109,16 @@ public enum SessionOpener {
         let choice = choose(request)
         switch choice.backend {
         case .local:
+            if !request.sandbox.enabled {
+                note("warning: --no-sandbox: shell and run_code run unconfined as \(SandboxLayout.userName()), with "
+                    + "your files, network and processes within their reach")
+            }
             if let id = request.sessionId {
-                return try LocalSession.attach(id: id, dataHome: request.dataHome)
+                return try LocalSession.attach(id: id, dataHome: request.dataHome, sandbox: request.sandbox)
             }
             return try LocalSession.create(
-                workspace: request.workspace, labels: request.labels, dataHome: request.dataHome)
+                workspace: request.workspace, labels: request.labels, dataHome: request.dataHome,
+                sandbox: request.sandbox)
         case .mcp:
             let (target, name) = try mcpTarget(request)
             if case .stdio(_, _, _, .file(let log)) = target { note("MCP server stderr goes to \(log)") }

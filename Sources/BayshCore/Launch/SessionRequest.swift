@@ -12,6 +12,9 @@ public struct SessionRequest: Sendable, Equatable {
     /// Replaces `$XDG_DATA_HOME` for local session records (tests).
     public var dataHome: URL?
 
+    /// `--no-sandbox`, `--network`, `--sandbox-*`: how a local session confines `shell` and `run_code`.
+    public var sandbox = SandboxSettings()
+
     /// `--local`: a local session even when an AgentBay key is configured.
     public var local = false
 

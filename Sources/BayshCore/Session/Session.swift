@@ -20,6 +20,10 @@ public protocol Session: AnyObject, Sendable {
     /// VPC facts (AgentBay only; nil elsewhere). The token inside is a ``Secret``.
     var vpc: VPCInfo? { get }
 
+    /// How the session's commands are confined on this machine, one line for `:session` (the local session's
+    /// sandbox); nil where the session is a machine or server of its own.
+    var confinement: String? { get }
+
     /// Whether baysh created this session (so it is deleted on exit unless kept) or attached to an existing one.
     var ownership: SessionOwnership { get }
 
@@ -101,6 +105,8 @@ extension Session {
     }
 
     public var toolListCanChange: Bool { false }
+
+    public var confinement: String? { nil }
 
     /// list_mcp_tools with the session's own image and the cache.
     public func listTools() async throws -> [ToolInfo] {

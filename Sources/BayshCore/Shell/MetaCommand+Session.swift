@@ -26,6 +26,7 @@ extension MetaCommand {
             rows.append(["ownership:", "attached, left running on exit"])
         }
         rows.append(["api key:", session.maskedAPIKey ?? "none"])
+        if let confinement = session.confinement { rows.append(["sandbox:", confinement]) }
         if let log = descriptor.serverLog { rows.append(["server log:", log]) }
         if let vpc = session.vpc {
             var facts = [vpc.isEnabled ? "enabled" : "not enabled"]

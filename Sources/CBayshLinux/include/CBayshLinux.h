@@ -5,6 +5,8 @@
 
 #include <spawn.h>
 #include <stddef.h>
+#include <sys/types.h>
+#include <sys/wait.h>
 
 #include "CBayshJobHandoff.h"
 
@@ -31,5 +33,21 @@ int bayshlinux_name_thread(const char *name);
 
 /// pthread_getname_np on the calling thread.
 int bayshlinux_thread_name(char *name, size_t size);
+
+/// RLIMIT_NPROC, which glibc defines only as a macro Swift does not import.
+int bayshlinux_rlimit_nproc(void);
+
+/// pidfd_open(pid, 0): a descriptor that names this process only, even after its pid is reused.
+int bayshlinux_pidfd_open(pid_t pid);
+
+/// pidfd_send_signal(pidfd, signal, NULL, 0).
+int bayshlinux_pidfd_signal(int pidfd, int signal);
+
+/// fork + exec of `path` for the local session's sandbox: the child first sets each of `count` resource limits
+/// (`resources[i]` to `values[i]`, soft and hard, so nothing inside can raise them), puts `in`, `out` and `err` on
+/// 0..2, closes every other descriptor, restores default signal handling and moves to a process group of its own.
+/// The pid, or minus the errno of what failed (exec included).
+pid_t bayshlinux_spawn_limited(const char *path, char *const argv[], char *const envp[], int in, int out, int err,
+                               const int *resources, const unsigned long long *values, int count);
 
 #endif

@@ -84,8 +84,9 @@ import Testing
     @Test func infoLinkAndLabelsValidation() async throws {
         let fixture = try LocalFixture(labels: ["b": "2", "a": "1"])
         let info = try await fixture.session.info()
-        #expect(info.fields.map(\.key) == ["session_id", "backend", "workspace", "created", "image_id", "labels", "tools"])
-        #expect(info["backend"] == "local" && info["labels"] == "a=1, b=2" && info["tools"] == "12")
+        #expect(info.fields.map(\.key) == ["session_id", "backend", "workspace", "created", "image_id", "labels", "sandbox", "tools"])
+        #expect(info["backend"] == "local" && info["labels"] == "a=1, b=2" && info["tools"] == "13")
+        #expect(info["sandbox"]?.hasPrefix("bubblewrap; network off; limits: memory 4 GiB") == true)
         await #expect(throws: SessionError.invalidArgument(
             "port 8080 is out of range: get_link takes a port from 30100 to 30199")) {
             try await fixture.session.link(protocolType: "https", port: 8080, options: nil)
@@ -104,7 +105,7 @@ import Testing
         let tools = try await fixture.session.listTools()
         #expect(tools.map(\.name) == [
             "shell", "read_file", "write_file", "edit_file", "list_directory", "create_directory", "move_file",
-            "delete_file", "search_files", "get_file_info", "read_multiple_files", "get_metrics",
+            "delete_file", "search_files", "get_file_info", "read_multiple_files", "get_metrics", "run_code",
         ])
         #expect(fixture.session.cachedTools == tools)
         for tool in tools {
@@ -119,6 +120,7 @@ import Testing
         #expect(try await fixture.session.findServer(forTool: "shell") == "wuying_shell")
         #expect(try await fixture.session.findServer(forTool: "move_file") == "wuying_filesystem")
         #expect(try await fixture.session.findServer(forTool: "get_metrics") == "wuying_system")
+        #expect(try await fixture.session.findServer(forTool: "run_code") == "wuying_codespace")
         #expect(try await fixture.session.findServer(forTool: "nope") == nil)
         #expect(tools.first { $0.name == "delete_file" }?.needsConfirmation == true)
         #expect(tools.first { $0.name == "read_file" }?.needsConfirmation == false)

@@ -72,8 +72,8 @@ import Testing
         #expect(fields["exit_code"] == 124)
         #expect(fields["stdout"] == "started\n")
         #expect(fields["stderr"]?.stringValue?.contains("timed out after 400 ms") == true)
-        let background = try #require(Int32(fixture.contents("bg.pid")?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""))
-        #expect(await Self.isGone(background))
+        #expect(fixture.contents("bg.pid")?.hasSuffix("\n") == true)
+        #expect(await fixture.sandboxRunsNothing(like: "sleep 30"))
     }
 
     @Test func cancellingTheTaskKillsTheCommandPromptly() async throws {
@@ -88,12 +88,12 @@ import Testing
         while fixture.contents("bg.pid")?.hasSuffix("\n") != true && waitStart.duration(to: clock.now) < .seconds(60) {
             try await Task.sleep(for: .milliseconds(20))
         }
-        let background = try #require(Int32(fixture.contents("bg.pid")?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""))
+        #expect(fixture.sandboxCommands().contains { $0.contains("sleep 30") })
         let cancelled = clock.now
         call.cancel()
         await #expect(throws: SessionError.cancelled(operation: "shell")) { try await call.value }
         #expect(cancelled.duration(to: clock.now) < .seconds(10))
-        #expect(await Self.isGone(background))
+        #expect(await fixture.sandboxRunsNothing(like: "sleep 30"))
     }
 
     @Test func readTimeoutCapsTheCommand() async throws {
@@ -118,20 +118,21 @@ import Testing
     }
 
     @Test func backgroundOutputHolderIsExplainedOnTimeout() async throws {
-        let fixture = try LocalFixture()
+        // Without the sandbox a call waits for its output to close; in it, a call ends with its shell.
+        let fixture = try LocalFixture(sandbox: SandboxSettings(enabled: false))
         let result = try await fixture.call("shell", ["command": "sleep 30 &", "timeout_ms": 300])
         let stderr = try LocalFixture.shellFields(result)["stderr"]?.stringValue ?? ""
         #expect(stderr.contains("background process kept its output open"))
     }
 
-    /// True once `pid` no longer exists (or is only a zombie waiting for init), within two seconds.
-    static func isGone(_ pid: Int32) async -> Bool {
-        for _ in 0..<100 {
-            let state = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8))
-                .flatMap { $0.split(separator: ")").last?.split(separator: " ").first }
-            if state == nil || state == "Z" { return true }
-            try? await Task.sleep(for: .milliseconds(20))
-        }
-        return false
+    @Test func inTheSandboxACallEndsWithItsShellAndTakesItsBackgroundJobs() async throws {
+        let fixture = try LocalFixture()
+        let clock = ContinuousClock()
+        let started = clock.now
+        let result = try await fixture.call("shell", ["command": "sleep 30 & echo started", "timeout_ms": 20000])
+        #expect(started.duration(to: clock.now) < .seconds(10))
+        let stdout = try LocalFixture.shellFields(result)["stdout"]
+        #expect(!result.isError && stdout == "started\n")
+        #expect(await fixture.sandboxRunsNothing(like: "sleep 30"))
     }
 }

@@ -2,8 +2,9 @@ import Foundation
 import MCP
 import Synchronization
 
-/// The default session of baysh: the AgentBay `linux_latest` tool set run on this machine, confined to a workspace
-/// folder.
+/// The default session of baysh: the AgentBay `linux_latest` tool set (plus `run_code`) run on this machine,
+/// confined to a workspace folder: the file tools by path checks, `shell` and `run_code` by a bubblewrap
+/// ``Sandbox`` started with the session (unless `--no-sandbox`).
 ///
 /// Its workspace is `$XDG_DATA_HOME/baysh/sessions/<id>/` (default `~/.local/share/...`) or a folder the user gives;
 /// a small record beside it (`<id>.json`, out of the file tools' reach) keeps the id, labels and creation time, so
@@ -40,14 +41,27 @@ public final class LocalSession: Session {
         var lastCall: Date?
     }
 
+    /// How `shell` and `run_code` are confined, the labels' `network=on` applied.
+    public let sandboxSettings: SandboxSettings
+    /// How this session's commands are confined, for `:session`.
+    public var confinement: String? { sandboxSettings.summary }
+
     private let state: Mutex<State>
     /// When this baysh opened the session (idle time counts from here before the first call).
     private let openedAt = Date()
     private let store: LocalSessionStore
     private let workspace: Workspace
+    /// nil under `--no-sandbox`.
+    let sandbox: Sandbox?
+    private let codeRuns = RunCodeTool.Counter()
 
-    private init(record: LocalSessionRecord, store: LocalSessionStore, ownership: SessionOwnership) throws {
+    private init(
+        record: LocalSessionRecord, store: LocalSessionStore, ownership: SessionOwnership, sandbox: SandboxSettings
+    ) throws {
         self.workspace = try Workspace(folder: record.workspace)
+        let settings = sandbox.applying(labels: record.labels)
+        self.sandboxSettings = settings
+        self.sandbox = settings.enabled ? try Self.startSandbox(workspace: workspace.root, settings: settings) : nil
         self.state = Mutex(State(record: record))
         self.store = store
         self.ownership = ownership
@@ -59,9 +73,11 @@ public final class LocalSession: Session {
     }
 
     /// Starts a new local session: in a fresh folder under the data folder, or in `workspace` (which must exist and
-    /// which baysh will never delete). `dataHome` replaces `$XDG_DATA_HOME` (tests, `--data-dir`).
+    /// which baysh will never delete). `dataHome` replaces `$XDG_DATA_HOME` (tests, `--data-dir`). When the sandbox
+    /// cannot start, nothing is left behind and the error says why and what to do.
     public static func create(
-        workspace: URL? = nil, labels: [String: String] = [:], dataHome: URL? = nil
+        workspace: URL? = nil, labels: [String: String] = [:], dataHome: URL? = nil,
+        sandbox: SandboxSettings = SandboxSettings()
     ) throws -> LocalSession {
         if !labels.isEmpty { try validateLabels(labels) }
         let store = try LocalSessionStore(dataHome: dataHome)
@@ -88,11 +104,19 @@ public final class LocalSession: Session {
         let record = LocalSessionRecord(
             id: id, labels: labels, created: Date(), workspace: folder, ownsWorkspace: workspace == nil)
         try store.save(record)
-        return try LocalSession(record: record, store: store, ownership: .created)
+        do {
+            return try LocalSession(record: record, store: store, ownership: .created, sandbox: sandbox)
+        } catch {
+            try? store.removeRecord(id: id)
+            if record.ownsWorkspace { try? FileManager.default.removeItem(atPath: folder) }
+            throw error
+        }
     }
 
     /// Re-opens a local session created by an earlier baysh run, with its labels and workspace.
-    public static func attach(id: String, dataHome: URL? = nil) throws -> LocalSession {
+    public static func attach(
+        id: String, dataHome: URL? = nil, sandbox: SandboxSettings = SandboxSettings()
+    ) throws -> LocalSession {
         let store = try LocalSessionStore(dataHome: dataHome)
         let record = try store.load(id: id)
         var isFolder: ObjCBool = false
@@ -101,7 +125,7 @@ public final class LocalSession: Session {
             throw SessionError.notFound(
                 "the workspace \(record.workspace) of local session \(id) is gone; remove the record \(store.recordFile(for: id).path) to forget the session")
         }
-        return try LocalSession(record: record, store: store, ownership: .attached)
+        return try LocalSession(record: record, store: store, ownership: .attached, sandbox: sandbox)
     }
 
     /// The local sessions on this machine, oldest first (for `baysh sessions`).
@@ -152,7 +176,12 @@ public final class LocalSession: Session {
         let files = FileTools(workspace: workspace)
         let text: String
         switch tool.name {
-        case "shell": return try await ShellTool(workspace: workspace).call(arguments, readTimeout: options.readTimeout)
+        case "shell":
+            return try await ShellTool(workspace: workspace, sandbox: sandbox)
+                .call(arguments, readTimeout: options.readTimeout)
+        case "run_code":
+            return try await RunCodeTool(workspace: workspace, sandbox: sandbox, runs: codeRuns)
+                .call(arguments, readTimeout: options.readTimeout)
         case "get_metrics": text = try await SystemMetrics.measure(workspace: workspace.root).json()
         case "read_file": text = try files.readFile(arguments)
         case "write_file": text = try files.writeFile(arguments)
@@ -198,6 +227,7 @@ public final class LocalSession: Session {
             .init("created", created.formatted(.iso8601)),
             .init("image_id", "linux_latest"),
             .init("labels", labels.isEmpty ? "(none)" : labels),
+            .init("sandbox", sandboxSettings.summary),
             .init("tools", String(LocalToolCatalog.tools.count)),
         ])
     }
@@ -214,6 +244,7 @@ public final class LocalSession: Session {
     public func delete(syncContext: Bool) async throws {
         let (record, deleted) = state.withLock { ($0.record, $0.deleted) }
         if deleted { return }
+        sandbox?.close()
         if record.ownsWorkspace {
             do {
                 try FileManager.default.removeItem(atPath: record.workspace)
@@ -228,8 +259,24 @@ public final class LocalSession: Session {
         state.withLock { $0.deleted = true }
     }
 
-    /// Nothing to let go of: no connection, no child process outlives a call.
-    public func close() async {}
+    /// Ends the sandbox and everything in it (no child process outlives a call anyway).
+    public func close() async {
+        sandbox?.close()
+    }
+
+    /// The sandbox for `workspace`, or the refusal to open the session: why, and what to do.
+    private static func startSandbox(workspace: String, settings: SandboxSettings) throws -> Sandbox {
+        do {
+            return try Sandbox(workspace: workspace, settings: settings, environment: ProcessInfo.processInfo.environment)
+        } catch SandboxError.cannotStart(let reason) {
+            throw SessionError.configuration(
+                "the local session runs shell and run_code in a bubblewrap sandbox, which cannot start here: \(reason). "
+                    + "Install bubblewrap (Debian/Ubuntu: sudo apt-get install bubblewrap) and allow unprivileged user "
+                    + "namespaces (sysctl kernel.unprivileged_userns_clone=1; on Ubuntu 24.04 and later also "
+                    + "kernel.apparmor_restrict_unprivileged_userns=0), or start baysh with --no-sandbox to run "
+                    + "commands unconfined as \(SandboxLayout.userName()) (not recommended)")
+        }
+    }
 
     /// Runs on this machine: never released when idle, no runtime cap, nothing to keep alive.
     public var lifecycle: SessionLifecycle {

@@ -6,6 +6,7 @@ enum LocalToolCatalog {
     static let shellServer = "wuying_shell"
     static let fileServer = "wuying_filesystem"
     static let systemServer = "wuying_system"
+    static let codeServer = "wuying_codespace"
 
     /// Longest a shell command may run, in ms; the cloud's SDK default (50 s) is the default.
     static let shellDefaultTimeoutMs = 50_000
@@ -15,7 +16,7 @@ enum LocalToolCatalog {
         ToolInfo(
             name: "shell",
             description:
-                "Runs a command with /bin/sh -c in the session workspace and returns JSON {stdout, stderr, exit_code, traceId}. The command's whole process group is killed when it times out.",
+                "Runs a command with /bin/sh -c in the session workspace, inside the session's sandbox, and returns JSON {stdout, stderr, exit_code, traceId}. Every process the command starts is killed when it ends or times out.",
             inputSchema: schema(
                 [
                     "command": string("The shell command line to run."),
@@ -149,6 +150,26 @@ enum LocalToolCatalog {
             server: systemServer,
             annotations: .init(title: "Machine metrics", readOnlyHint: true, destructiveHint: false,
                 idempotentHint: false, openWorldHint: false)),
+        ToolInfo(
+            name: "run_code",
+            description:
+                "Runs Python or JavaScript code in the session workspace, inside the session's sandbox, and returns JSON {result, stdout, stderr, executionError, execution_count, execution_time}. Every process the code starts is killed when it ends or times out.",
+            inputSchema: schema(
+                [
+                    "code": string("The program to run (read from stdin by python3 or node)."),
+                    "language": .object([
+                        "type": "string", "description": "The program's language.",
+                        "enum": .array(RunCodeTool.languages.map { .string($0) }), "default": "python",
+                    ]),
+                    "timeout_s": .object([
+                        "type": "integer", "description": "Seconds before the program is killed.",
+                        "default": .int(RunCodeTool.defaultTimeoutS), "minimum": 1,
+                        "maximum": .int(RunCodeTool.maxTimeoutS),
+                    ]),
+                ], required: ["code"]),
+            server: codeServer,
+            annotations: .init(title: "Run code", readOnlyHint: false, destructiveHint: true,
+                idempotentHint: false, openWorldHint: true)),
     ]
 
     static func tool(named name: String) -> ToolInfo? {

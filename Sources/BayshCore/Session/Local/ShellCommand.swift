@@ -33,20 +33,25 @@ struct ShellCommand: Sendable {
     /// the group is dead).
     func run() async throws -> Outcome {
         try Task.checkCancellation()
-        let control = try ControlPipe()
-        let child: SpawnedShell
+        let child = try SpawnedShell(command: command, folder: folder, environment: environment)
+        return try await Self.collect(child, timeout: timeout, cap: outputCap)
+    }
+
+    /// Reads a started command's output to its end, its timeout, or the task's cancellation (then throws
+    /// `CancellationError` once everything it started is dead). Closes the command's output descriptors.
+    static func collect(_ child: any RunningCommand, timeout: Duration, cap: Int) async throws -> Outcome {
+        let control: ControlPipe
         do {
-            child = try SpawnedShell(command: command, folder: folder, environment: environment)
+            control = try ControlPipe()
         } catch {
-            control.close()
+            child.killAll()
+            Glibc.close(child.stdout)
+            Glibc.close(child.stderr)
+            _ = child.waitForExit()
             throw error
         }
-        let collector = OutputCollector(child: child, control: control, timeout: timeout, cap: outputCap)
-        let waiter = Thread {
-            var status: Int32 = 0
-            while waitpid(child.pid, &status, 0) < 0 && errno == EINTR {}
-            control.exited(status: status)
-        }
+        let collector = OutputCollector(child: child, control: control, timeout: timeout, cap: cap)
+        let waiter = Thread { control.exited(status: child.waitForExit()) }
         waiter.start()
         let outcome = await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Outcome?, Never>) in
@@ -58,6 +63,18 @@ struct ShellCommand: Sendable {
         guard let outcome else { throw CancellationError() }
         return outcome
     }
+}
+
+/// A started command as the output collector sees it: where its output comes from, how to end everything it
+/// started, and how to learn that its shell ended.
+protocol RunningCommand: Sendable {
+    /// Read ends of its stdout and stderr (closed by the collector).
+    var stdout: Int32 { get }
+    var stderr: Int32 { get }
+    /// SIGKILL to every process the command started.
+    func killAll()
+    /// Blocks until the command's shell has ended; its wait status (`exit code << 8`, or the signal number).
+    func waitForExit() -> Int32
 }
 
 /// The pipe the reading thread listens to besides stdout and stderr: `c` when the task is cancelled, `e` when the
@@ -104,7 +121,7 @@ final class ControlPipe: Sendable {
 }
 
 /// `/bin/sh -c` started with posix_spawn in a new process group.
-struct SpawnedShell: Sendable {
+struct SpawnedShell: RunningCommand {
     let pid: pid_t
     let stdout: Int32
     let stderr: Int32
@@ -177,15 +194,21 @@ struct SpawnedShell: Sendable {
     }
 
     /// SIGKILL to the shell's whole process group.
-    func killGroup() {
+    func killAll() {
         kill(-pid, SIGKILL)
+    }
+
+    func waitForExit() -> Int32 {
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        return status
     }
 }
 
 /// The reading side of a run: one `poll` loop over stdout, stderr and the control pipe, with the deadline as the
 /// poll timeout, so nothing spins and nothing waits longer than it must.
 struct OutputCollector: Sendable {
-    let child: SpawnedShell
+    let child: any RunningCommand
     let control: ControlPipe
     let timeout: Duration
     let cap: Int
@@ -207,7 +230,7 @@ struct OutputCollector: Sendable {
 
         func killOnce() {
             if killedAt == nil {
-                child.killGroup()
+                child.killAll()
                 killedAt = clock.now
             }
         }
