@@ -70,10 +70,15 @@ struct ShellCommand: AsyncParsableCommand {
                 throw ExitCode(2)
             }
         }
+        // From here a signal ends baysh cleanly: the opening is cancelled (stopping a server stuck in its
+        // handshake), and the session it made is deleted unless kept, or named with the command to delete it.
+        SessionEnding.shared.install()
         let opened: any Session
         do {
-            opened = try await SessionOpener.open(request) { note in
-                FileHandle.standardError.write(Data("baysh: \(Redactor.shared.redact(note))\n".utf8))
+            opened = try await SessionEnding.shared.opening(keep: options.settings.keepSession) {
+                try await SessionOpener.open(request) { note in
+                    FileHandle.standardError.write(Data("baysh: \(Redactor.shared.redact(note))\n".utf8))
+                }
             }
         } catch {
             BayshMain.complain(error)

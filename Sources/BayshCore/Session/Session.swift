@@ -54,9 +54,15 @@ public protocol Session: AnyObject, Sendable {
 
     /// Lets go of the connection or child process without deleting the session. Safe to call twice.
     func close() async
+
+    /// The command line that deletes this session from another shell, printed when baysh could not delete a session
+    /// it created (a signal, a deletion that never finished).
+    var deleteCommand: String { get }
 }
 
 extension Session {
+    public var deleteCommand: String { "baysh --session-id \(sessionId) -c ':delete'" }
+
     /// list_mcp_tools with the session's own image and the cache.
     public func listTools() async throws -> [ToolInfo] {
         try await listTools(imageId: nil, refresh: false)
