@@ -52,6 +52,8 @@ public actor StreamableHTTPTransport: Transport {
     private var session: URLSession?
     private var configuration: URLSessionConfiguration?
     private var delegateQueue: OperationQueue?
+    /// The one-request sessions in flight (``exchangeOnce(_:operation:)``), ended by ``disconnect()`` too.
+    private var oneShots: [ObjectIdentifier: URLSession] = [:]
     private var closed = false
     private var listening: URLSessionTask?
     private let messages: AsyncThrowingStream<Data, Swift.Error>
@@ -105,6 +107,8 @@ public actor StreamableHTTPTransport: Transport {
         guard let session else { return }
         self.session = nil
         listening?.cancel()
+        for own in oneShots.values { own.invalidateAndCancel() }
+        oneShots = [:]
         if facts.current.sessionId != nil {
             var request = makeRequest(method: "DELETE", timeout: .seconds(2))
             request.httpBody = nil
@@ -222,7 +226,11 @@ public actor StreamableHTTPTransport: Transport {
         var request = request
         request.setValue("close", forHTTPHeaderField: "Connection")
         let own = URLSession(configuration: configuration, delegate: exchanges, delegateQueue: delegateQueue)
-        defer { own.finishTasksAndInvalidate() }
+        oneShots[ObjectIdentifier(own)] = own
+        defer {
+            oneShots[ObjectIdentifier(own)] = nil
+            own.finishTasksAndInvalidate()
+        }
         let sent = ContinuousClock.now
         do {
             return try await exchange(request, in: own, isInitialize: false, explained: false)
