@@ -99,6 +99,10 @@ int bayshlinux_open_beneath(int root_fd, const char *path, int flags, unsigned i
 
 int bayshlinux_o_path(void) { return O_PATH; }
 
+void bayshlinux_open_beneath_use_walk(int walk) {
+    __atomic_store_n(&openat2_state, walk ? 0 : -1, __ATOMIC_RELAXED);
+}
+
 int bayshlinux_open_beneath_uses_openat2(void) {
     if (__atomic_load_n(&openat2_state, __ATOMIC_RELAXED) == -1) {
         int fd = bayshlinux_open_beneath(AT_FDCWD, ".", O_PATH | O_DIRECTORY, 0);

@@ -36,6 +36,10 @@ int bayshlinux_o_path(void);
 /// Whether bayshlinux_open_beneath uses openat2 (1) or the component walk (0) on this kernel.
 int bayshlinux_open_beneath_uses_openat2(void);
 
+/// With `walk` 1, makes bayshlinux_open_beneath take the component walk, as on a kernel without openat2; with 0,
+/// lets it try openat2 again. The tests run the symlink race on both paths.
+void bayshlinux_open_beneath_use_walk(int walk);
+
 /// renameat2(..., RENAME_NOREPLACE) between two directory descriptors.
 int bayshlinux_renameat_noreplace(int from_dir, const char *from_name, int to_dir, const char *to_name);
 

@@ -46,7 +46,12 @@ struct SymlinkRaceTests {
         }
     }
 
-    @Test func swappingAFolderForASymlinkNeverLeadsOutside() async throws {
+    /// Runs on openat2 (where the kernel has it, 5.6 and later) and on the O_NOFOLLOW walk older kernels get.
+    @Test(.serialized, arguments: ["openat2", "walk"])
+    func swappingAFolderForASymlinkNeverLeadsOutside(path: String) async throws {
+        bayshlinux_open_beneath_use_walk(path == "walk" ? 1 : 0)
+        defer { bayshlinux_open_beneath_use_walk(0) }
+        if path == "walk" { #expect(bayshlinux_open_beneath_uses_openat2() == 0) }
         let fixture = try LocalFixture()
         let outside = fixture.outside.path
         try "only outside\n".write(toFile: outside + "/only-outside.txt", atomically: false, encoding: .utf8)
