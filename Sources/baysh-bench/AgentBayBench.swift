@@ -32,7 +32,8 @@ enum AgentBayBench {
         return [
             "agentbay: \(calls) CallMcpTool calls against the fake in \(String(format: "%.2f", elapsed.seconds)) s "
                 + "= \(String(format: "%.0f", perSecond)) calls/s",
-            "agentbay: TCP connections opened for create + \(calls) calls: \(connections) (target 1)",
+            "agentbay: TCP connections opened for create + \(calls) calls: \(connections) (expected \(calls + 1): each "
+                + "mutating action gets a connection of its own, so libcurl never re-sends it)",
         ]
     }
 }

@@ -115,11 +115,16 @@ struct ShellSubcommand: AsyncParsableCommand {
                 throw ExitCode(2)
             }
         }
+        // From here a signal ends baysh cleanly: the opening is cancelled (stopping a server stuck in its
+        // handshake), and the session it made is deleted unless kept, or named with the command to delete it.
+        SessionEnding.shared.install()
         let opened: any Session
         do {
-            opened = try await SessionOpener.open(request) { note in
-                let text = TerminalText.visible(Redactor.shared.redact(note))
-                FileHandle.standardError.write(Data("baysh: \(text)\n".utf8))
+            opened = try await SessionEnding.shared.opening(keep: options.settings.keepSession) {
+                try await SessionOpener.open(request) { note in
+                    let text = TerminalText.visible(Redactor.shared.redact(note))
+                    FileHandle.standardError.write(Data("baysh: \(text)\n".utf8))
+                }
             }
         } catch {
             BayshMain.complain(error)

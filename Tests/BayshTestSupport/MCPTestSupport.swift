@@ -71,6 +71,10 @@ public enum MCPFixtures {
     public struct FixtureMissing: Error, CustomStringConvertible {
         public var message: String
         public var description: String { message }
+
+        public init(message: String) {
+            self.message = message
+        }
     }
 }
 

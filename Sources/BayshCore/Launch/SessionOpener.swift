@@ -122,9 +122,12 @@ public enum SessionOpener {
         case .mcp:
             let (target, name) = try mcpTarget(request)
             if case .stdio(_, _, _, .file(let log)) = target { note("MCP server stderr goes to \(log)") }
+            // --timeout-ms bounds the handshake too: a server that never answers `initialize` must not hold
+            // baysh for the default minute.
             let readTimeout = request.timeoutMilliseconds.map { Duration.milliseconds($0) }
             return try await MCPSession.connect(
-                target, name: name, readTimeout: readTimeout ?? MCPSession.defaultReadTimeout)
+                target, name: name, timeout: readTimeout ?? MCPSession.defaultConnectTimeout,
+                readTimeout: readTimeout ?? MCPSession.defaultReadTimeout)
         case .agentbay:
             let config = try agentBayConfiguration(request)
             note("AgentBay session" + (choice.reason.map { " (\($0); --local for a local session)" } ?? "")

@@ -91,6 +91,10 @@ public protocol Session: AnyObject, Sendable {
     /// Whether the tool list may change while the session is open, so an unknown tool name is worth one fresh
     /// fetch before it is refused.
     var toolListCanChange: Bool { get }
+
+    /// The command line that deletes this session from another shell, printed when baysh could not delete a session
+    /// it created (a signal, a deletion that never finished).
+    var deleteCommand: String { get }
 }
 
 extension Session {
@@ -107,6 +111,8 @@ extension Session {
     public var toolListCanChange: Bool { false }
 
     public var confinement: String? { nil }
+
+    public var deleteCommand: String { "baysh --session-id \(sessionId) -c ':delete'" }
 
     /// list_mcp_tools with the session's own image and the cache.
     public func listTools() async throws -> [ToolInfo] {

@@ -18,6 +18,8 @@ public final class InterruptSignal: Sendable {
         var handlers: [(id: UInt64, handler: @Sendable () -> Void)] = []
         var nextId: UInt64 = 0
         var exitWhenUnhandled = false
+        /// What ends the process then: a bare exit unless the launcher has a clean-up (``SessionEnding``).
+        var unhandledExit: @Sendable () -> Void = { exit(130) }
         var source: DispatchSourceSignal?
     }
 
@@ -39,6 +41,12 @@ public final class InterruptSignal: Sendable {
         }
     }
 
+    /// Replaces the plain `exit(130)` of an unhandled Ctrl-C in a script with `action`, which must end the
+    /// process (after deleting the session baysh created).
+    public func whenUnhandled(_ action: @escaping @Sendable () -> Void) {
+        state.withLock { $0.unhandledExit = action }
+    }
+
     /// Runs `body` with `handler` receiving every Ctrl-C until it returns (unless a nested call takes over).
     public func whileHandling<T>(
         _ handler: @escaping @Sendable () -> Void, run body: () async throws -> T
@@ -54,11 +62,13 @@ public final class InterruptSignal: Sendable {
 
     /// Delivers one Ctrl-C, as SIGINT does.
     public func interrupt() {
-        let (handler, exits) = state.withLock { ($0.handlers.last?.handler, $0.exitWhenUnhandled) }
+        let (handler, exits, unhandledExit) = state.withLock {
+            ($0.handlers.last?.handler, $0.exitWhenUnhandled, $0.unhandledExit)
+        }
         if let handler {
             handler()
         } else if exits {
-            exit(130)
+            unhandledExit()
         }
     }
 }

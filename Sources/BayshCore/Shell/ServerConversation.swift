@@ -95,6 +95,12 @@ public final class ServerConversation: SessionConversation {
         state.withLock { $0.scripted = lines }
     }
 
+    /// Listens to `session` from now on (`:new` switched to it).
+    func listen(to session: any Session) {
+        self.session.withLock { $0.session = session }
+        session.setConversation(self)
+    }
+
     /// A call to the session starts (questions may be asked; progress goes to `spinner`) or ends.
     func callRunning(_ spinner: Spinner?) {
         state.withLock { state in

@@ -74,6 +74,9 @@ extension Shell {
                 + old.sessionId, style: .dim)
         }
         session = fresh
+        SessionEnding.shared.replaced(old, with: fresh)
+        old.setConversation(nil)
+        conversation.listen(to: fresh)
         sessionGoneReported = false
         let count: String
         switch await loadTools() {

@@ -48,7 +48,10 @@ public final class Shell {
     public internal(set) var session: any Session
     /// The settings `:format`, `:timing`, `:set`, `:timeout` and `:keep` change.
     public var settings: ShellSettings {
-        didSet { configureEditor() }
+        didSet {
+            configureEditor()
+            SessionEnding.shared.keep(settings.keepSession, for: session)
+        }
     }
     /// The tool list as last fetched (empty, with ``toolsKnown`` false, when listing failed).
     public private(set) var tools: ToolIndex = .empty
@@ -324,6 +327,7 @@ public final class Shell {
     func sessionWasDeleted() {
         sessionEnded = true
         quitRequested = true
+        SessionEnding.shared.sessionWasDeleted(session)
     }
 
     /// Deletes a session baysh created (unless kept) or lets go of an attached one.
@@ -331,12 +335,15 @@ public final class Shell {
         toolsLoading?.cancel()
         toolsLoading = nil
         await observer?.shellWillExit()
-        guard !sessionEnded else { return }
+        guard !sessionEnded, await SessionEnding.shared.ordinaryEnd(of: session) else { return }
         if let note = await closeIfGone() { return writer.write(note) }
         var output = RenderedOutput()
         let id = session.sessionId
         if session.ownership == .created, !settings.keepSession {
-            switch await request(label: "delete session", { try await $0.delete(syncContext: false) }) {
+            // Bounded: a deletion that is never confirmed must not hold the exit without a word.
+            switch await request(label: "delete session", {
+                try await SessionEnding.delete($0, within: SessionEnding.exitLimit)
+            }) {
             case .success:
                 if editor.isInteractive { output.errorLine("deleted session \(id)", style: .dim) }
             case .failure(let failure):

@@ -22,6 +22,29 @@ int bayshlinux_spawn_add_closefrom(posix_spawn_file_actions_t *actions, int from
 /// renameat2(..., RENAME_NOREPLACE) on two paths: fails with EEXIST instead of replacing the destination.
 int bayshlinux_rename_noreplace(const char *source, const char *destination);
 
+/// renameat2(..., RENAME_EXCHANGE) on two paths: swaps them atomically (tests race the file tools with it).
+int bayshlinux_rename_exchange(const char *first, const char *second);
+
+/// Opens `path` (relative, no `..`) below the directory `root_fd` without following any symlink and without
+/// leaving `root_fd`, atomically: openat2 with RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS, or,
+/// on a kernel without openat2 (before 5.6) or where it is filtered, a walk of O_NOFOLLOW opens one component
+/// at a time from `root_fd`. A symlink anywhere on the way fails with ELOOP (or ENOTDIR), a `..` with EXDEV.
+/// `path` "" or "." opens `root_fd`'s directory itself. Returns a descriptor (with O_CLOEXEC) or -1 and errno.
+int bayshlinux_open_beneath(int root_fd, const char *path, int flags, unsigned int mode);
+
+/// O_PATH (GNU): a descriptor that names a file or folder without opening it for reading or writing.
+int bayshlinux_o_path(void);
+
+/// Whether bayshlinux_open_beneath uses openat2 (1) or the component walk (0) on this kernel.
+int bayshlinux_open_beneath_uses_openat2(void);
+
+/// With `walk` 1, makes bayshlinux_open_beneath take the component walk, as on a kernel without openat2; with 0,
+/// lets it try openat2 again. The tests run the symlink race on both paths.
+void bayshlinux_open_beneath_use_walk(int walk);
+
+/// renameat2(..., RENAME_NOREPLACE) between two directory descriptors.
+int bayshlinux_renameat_noreplace(int from_dir, const char *from_name, int to_dir, const char *to_name);
+
 /// mkostemp(template, O_CLOEXEC): a new unique file from a `...XXXXXX` template, closed on exec.
 int bayshlinux_mkstemp_cloexec(char *path_template);
 

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import MCP
+import Synchronization
 
 #if canImport(FoundationNetworking)
     import FoundationNetworking
@@ -17,11 +18,15 @@ import MCP
 /// connections are retried only for read-only actions, and a mutating action only when the connect itself failed, so
 /// a tool call is never run twice.
 ///
-/// Connection reuse and exactly-once tool calls: libcurl (under URLSession on Linux) re-sends a request by itself
-/// when a *reused* keep-alive connection dies before any byte of the answer arrived. URLSession cannot rewind a
-/// `Data` body for that re-send, so the second copy goes out without its body and never reaches the server as a
-/// request; the call ends at its deadline as a timeout. Every request here therefore carries its parameters in a
-/// `Data` body (never a stream), and the body-less VPC route asks for a fresh connection per call.
+/// Connection reuse and at-most-once calls: libcurl (under URLSession on Linux) re-sends a request by itself when
+/// a *reused* keep-alive connection dies before any byte of the answer arrived, which is exactly what a server or
+/// proxy dying during a long tool call looks like. The copy goes out without its body (the server then waits and
+/// the call ends as a bogus timeout) or, when that reconnect is refused, comes back as "could not connect", which
+/// reads as "never sent" and invited a second run. So only read-only actions share the keep-alive connection;
+/// every other action (CallMcpTool, CreateSession, DeleteSession…) is sent once on a connection of its own
+/// (``oneShotSession()``, `Connection: close`), where libcurl never re-sends and a failed connect really means
+/// nothing was written. A lost answer is then reported as such, with the time it was waited for, and not sent
+/// again. Redirects are never followed by URLSession (see ``HTTPRedirects``).
 public final class AgentBayClient: Sendable {
     /// The API version every action is sent with.
     public static let apiVersion = "2025-05-06"
@@ -31,6 +36,9 @@ public final class AgentBayClient: Sendable {
     let logger: Logger
     let urlSession: URLSession
     private let userAgent: String
+    /// The sessions of mutating requests in flight, so ``close()`` ends them too.
+    private let oneShots = Mutex<[ObjectIdentifier: URLSession]>([:])
+    private let closed = Mutex(false)
 
     /// - Parameters:
     ///   - configuration: key, endpoint, default timeout, region.
@@ -45,17 +53,8 @@ public final class AgentBayClient: Sendable {
         self.configuration = configuration
         self.retryPolicy = retryPolicy
         self.logger = logger
-        let sessionConfiguration = URLSessionConfiguration.ephemeral
         // One session for the client's lifetime: libcurl keeps the TCP (and TLS) connection open between calls.
-        sessionConfiguration.httpMaximumConnectionsPerHost = max(1, maxConnections)
-        sessionConfiguration.httpCookieStorage = nil
-        sessionConfiguration.urlCache = nil
-        sessionConfiguration.requestCachePolicy = .reloadIgnoringLocalCacheData
-        sessionConfiguration.timeoutIntervalForRequest = Timeouts(
-            connect: configuration.timeout, read: configuration.timeout
-        ).urlSessionInterval
-        sessionConfiguration.timeoutIntervalForResource = 24 * 3600
-        self.urlSession = URLSession(configuration: sessionConfiguration)
+        self.urlSession = Self.makeSession(timeout: configuration.timeout, connections: max(1, maxConnections))
         #if os(Linux)
             let platform = "Linux"
         #else
@@ -66,7 +65,38 @@ public final class AgentBayClient: Sendable {
 
     /// Ends the connections; calls after this fail.
     public func close() {
+        closed.withLock { $0 = true }
         urlSession.invalidateAndCancel()
+        for session in oneShots.withLock({ Array($0.values) }) { session.invalidateAndCancel() }
+    }
+
+    private static func makeSession(timeout: Duration, connections: Int) -> URLSession {
+        let sessionConfiguration = URLSessionConfiguration.ephemeral
+        sessionConfiguration.httpMaximumConnectionsPerHost = connections
+        sessionConfiguration.httpCookieStorage = nil
+        sessionConfiguration.urlCache = nil
+        sessionConfiguration.requestCachePolicy = .reloadIgnoringLocalCacheData
+        sessionConfiguration.timeoutIntervalForRequest = Timeouts(connect: timeout, read: timeout).urlSessionInterval
+        sessionConfiguration.timeoutIntervalForResource = 24 * 3600
+        return URLSession(configuration: sessionConfiguration, delegate: HTTPRedirects.refusal, delegateQueue: nil)
+    }
+
+    /// Sends one mutating request on a connection of its own, which libcurl never re-sends on (see the type's
+    /// notes), and lets the connection go afterwards.
+    private func performOnce(_ request: URLRequest, deadline: Duration) async -> HTTPExchange.Outcome {
+        if closed.withLock({ $0 }) {
+            return .failed(.notSent("the AgentBay client was closed"))
+        }
+        var request = request
+        request.setValue("close", forHTTPHeaderField: "Connection")
+        let session = Self.makeSession(timeout: configuration.timeout, connections: 1)
+        let key = ObjectIdentifier(session)
+        oneShots.withLock { $0[key] = session }
+        defer {
+            oneShots.withLock { _ = $0.removeValue(forKey: key) }
+            session.finishTasksAndInvalidate()
+        }
+        return await HTTPExchange.perform(request, on: session, deadline: deadline)
     }
 
     /// The timeouts of one call: connect and read (the SDKs' `connect_timeout`/`read_timeout`).
@@ -138,7 +168,11 @@ public final class AgentBayClient: Sendable {
                     "url": .string(Redactor.shared.redact(request.url?.absoluteString ?? "")),
                 ])
             let retryReason: String
-            switch await HTTPExchange.perform(request, on: urlSession, deadline: timeouts.deadline) {
+            let sent = ContinuousClock.now
+            let outcome = idempotent
+                ? await HTTPExchange.perform(request, on: urlSession, deadline: timeouts.deadline)
+                : await performOnce(request, deadline: timeouts.deadline)
+            switch outcome {
             case .answered(let data, let response):
                 do {
                     return try interpret(data, response)
@@ -156,13 +190,17 @@ public final class AgentBayClient: Sendable {
                 case .maybeSent: canRetry = idempotent
                 }
                 guard canRetry, attempt < retryPolicy.maxAttempts else {
-                    throw transportError(operation, failure, retried: attempt > 1, idempotent: idempotent)
+                    throw transportError(
+                        operation, failure, retried: attempt > 1, idempotent: idempotent,
+                        waited: ContinuousClock.now - sent)
                 }
                 retryReason = failure.reason
             case .timedOut:
                 throw SessionError.timedOut(operation: operation, after: timeouts.read)
             case .cancelled:
                 throw SessionError.cancelled(operation: operation)
+            case .redirectRefused(let message):
+                throw SessionError.transport("\(operation): \(message)")
             }
             let delay = retryPolicy.delay(afterAttempt: attempt, using: &generator)
             logger.debug(
@@ -182,7 +220,8 @@ public final class AgentBayClient: Sendable {
     }
 
     private func transportError(
-        _ operation: String, _ failure: HTTPExchange.TransportFailure, retried: Bool, idempotent: Bool
+        _ operation: String, _ failure: HTTPExchange.TransportFailure, retried: Bool, idempotent: Bool,
+        waited: Duration
     ) -> SessionError {
         let host = configuration.baseURL.absoluteString
         switch failure {
@@ -190,10 +229,10 @@ public final class AgentBayClient: Sendable {
             return .transport(
                 "\(operation): \(reason) to \(host)\(retried ? " after \(retryPolicy.maxAttempts) attempts" : ""); "
                     + "check AGENTBAY_ENDPOINT and the network")
+        case .maybeSent(let reason) where idempotent:
+            return .transport("\(operation): \(reason) (\(host)); try again")
         case .maybeSent(let reason):
-            let advice = idempotent
-                ? "try again" : "it was not sent again because it may have run: check the session before repeating it"
-            return .transport("\(operation): \(reason) (\(host)); \(advice)")
+            return .answerLost(operation, after: waited, detail: "\(reason), \(host)")
         }
     }
 

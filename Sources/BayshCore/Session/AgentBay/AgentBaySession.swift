@@ -236,4 +236,7 @@ public final class AgentBaySession: Session {
         keeper.stop()
         if ownsClient { client.close() }
     }
+
+    /// `--agentbay`, since without a key in the environment `--session-id` alone would look for a local session.
+    public var deleteCommand: String { "baysh --agentbay --session-id \(sessionId) -c ':delete'" }
 }

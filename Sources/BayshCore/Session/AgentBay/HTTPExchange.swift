@@ -15,13 +15,17 @@ package enum HTTPExchange {
         case failed(TransportFailure)
         case timedOut
         case cancelled
+        /// A redirect baysh does not follow (see ``HTTPRedirects``); nothing was run.
+        case redirectRefused(String)
     }
 
     /// Why no answer came, split by whether the request can have reached the server.
     ///
     /// URLSession on Linux (libcurl underneath) reports a failed connect — refused, unreachable, unknown host — as
     /// `NSURLErrorCannotConnectToHost` or `NSURLErrorCannotFindHost`/`DNSLookupFailed`: no byte of the request was
-    /// written, so resending is safe for any action. `NSURLErrorNetworkConnectionLost` (the server closed after we
+    /// written, so resending is safe for any action — provided the request was on a fresh connection: on a reused
+    /// one, libcurl may have written it, lost the connection and met the refusal only in its own silent re-send,
+    /// which is why ``AgentBayClient`` sends every mutating action on a connection of its own. `NSURLErrorNetworkConnectionLost` (the server closed after we
     /// wrote), `NSURLErrorTimedOut`, `BadServerResponse` and everything else may come after the server read and ran
     /// the request, so a mutating action must not be sent again.
     package enum TransportFailure: Sendable, Equatable {
@@ -37,8 +41,33 @@ package enum HTTPExchange {
         }
     }
 
-    /// Sends `request` and waits at most `deadline`.
+    /// Sends `request` and waits at most `deadline` in all. A same-origin 307/308 is followed with the same body
+    /// and headers; any other redirect ends the exchange (``HTTPRedirects``). The session must have
+    /// ``HTTPRedirects/refusal`` as its delegate, or URLSession follows redirects itself.
     package static func perform(_ request: URLRequest, on session: URLSession, deadline: Duration) async -> Outcome {
+        let clock = ContinuousClock()
+        let end = clock.now + deadline
+        var request = request
+        var hops = 0
+        while true {
+            let outcome = await performOnce(request, on: session, deadline: max(end - clock.now, .zero))
+            guard case .answered(_, let response) = outcome, let url = request.url else { return outcome }
+            switch HTTPRedirects.decide(
+                status: response.statusCode, location: response.value(forHTTPHeaderField: "Location"), from: url,
+                hops: hops)
+            {
+            case .answer: return outcome
+            case .refuse(let message): return .redirectRefused(message)
+            case .follow(let target):
+                request = HTTPRedirects.resend(request, to: target)
+                hops += 1
+            }
+        }
+    }
+
+    private static func performOnce(_ request: URLRequest, on session: URLSession, deadline: Duration) async
+        -> Outcome
+    {
         let pending = PendingExchange()
         return await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Outcome, Never>) in
@@ -137,7 +166,7 @@ private final class PendingExchange: @unchecked Sendable {
         timer?.cancel()
         switch outcome {
         case .timedOut, .cancelled: task?.cancel()
-        case .answered, .failed: break
+        case .answered, .failed, .redirectRefused: break
         }
         continuation.resume(returning: outcome)
     }

@@ -1,7 +1,9 @@
 import CBayshLinux
 import Foundation
 
-/// The filesystem tools that change the workspace: write, edit, create a folder, move, delete.
+/// The filesystem tools that change the workspace: write, edit, create a folder, move, delete. Each works on
+/// descriptors opened beneath the workspace (``Workspace/open(_:flags:mode:)``, ``Workspace/parent(of:)``) with
+/// `*at` calls, so a folder swapped for a symlink meanwhile cannot send a write, a move or a delete outside.
 extension FileTools {
     func writeFile(_ arguments: ToolArguments) throws -> String {
         let path = try arguments.requiredString("path")
@@ -9,8 +11,8 @@ extension FileTools {
         let append = try arguments.choice("mode", of: ["overwrite", "append"]) == "append"
         let target = try workspace.resolve(path)
         try checkParentExists(target, path)
-        let flags = O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | (append ? O_APPEND : O_TRUNC)
-        let fd = open(target.path, flags, 0o644)
+        let flags = O_WRONLY | O_CREAT | O_NONBLOCK | (append ? O_APPEND : O_TRUNC)
+        let fd = workspace.open(target, flags: flags, mode: 0o644)
         guard fd >= 0 else { throw Self.failure(errno, path) }
         defer { close(fd) }
         try Self.writeAll(fd, Array(content.utf8), path: path)
@@ -53,14 +55,23 @@ extension FileTools {
         let path = try arguments.requiredString("path")
         let target = try workspace.resolve(path)
         if target.exists {
-            guard isFolder(target.path) else { throw ToolFailure("'\(path)' exists and is a file, not a folder") }
+            guard isFolder(target) else { throw ToolFailure("'\(path)' exists and is a file, not a folder") }
             return "Directory already exists: \(path)"
         }
-        do {
-            try FileManager.default.createDirectory(atPath: target.path, withIntermediateDirectories: true)
-        } catch {
-            throw ToolFailure("cannot create folder '\(path)': \(error.localizedDescription)")
+        // mkdir -p, one folder at a time, each made inside its parent opened beneath the workspace.
+        var made: [String] = []
+        for name in target.relative.split(separator: "/").map(String.init) {
+            let parent = workspace.open(relative: made.joined(separator: "/"), flags: Workspace.pathOnly | O_DIRECTORY)
+            guard parent >= 0 else { throw Self.failure(errno, path) }
+            let status = mkdirat(parent, name, 0o755)
+            let code = errno
+            close(parent)
+            if status != 0 && code != EEXIST {
+                throw ToolFailure("cannot create folder '\(path)': \(String(cString: strerror(code)))")
+            }
+            made.append(name)
         }
+        guard isFolder(target) else { throw ToolFailure("'\(path)' exists and is a file, not a folder") }
         return "Successfully created directory \(path)"
     }
 
@@ -74,7 +85,11 @@ extension FileTools {
             throw ToolFailure("destination '\(destinationPath)' already exists; delete it first or choose another name")
         }
         try checkParentExists(destination, destinationPath)
-        guard bayshlinux_rename_noreplace(source.path, destination.path) == 0 else {
+        guard let from = workspace.parent(of: source) else { throw Self.failure(errno, sourcePath) }
+        defer { close(from.descriptor) }
+        guard let to = workspace.parent(of: destination) else { throw Self.failure(errno, destinationPath) }
+        defer { close(to.descriptor) }
+        guard bayshlinux_renameat_noreplace(from.descriptor, from.name, to.descriptor, to.name) == 0 else {
             switch errno {
             case EEXIST:
                 throw ToolFailure("destination '\(destinationPath)' already exists; delete it first or choose another name")
@@ -89,16 +104,20 @@ extension FileTools {
         let path = try arguments.requiredString("path")
         let target = try existing(path, finalLink: .keep)
         guard !target.relative.isEmpty else { throw ToolFailure("delete_file cannot delete the workspace folder itself") }
+        guard let parent = workspace.parent(of: target) else { throw Self.failure(errno, path) }
+        defer { close(parent.descriptor) }
         var info = stat()
-        guard lstat(target.path, &info) == 0 else { throw Self.failure(errno, path) }
+        guard fstatat(parent.descriptor, parent.name, &info, AT_SYMLINK_NOFOLLOW) == 0 else {
+            throw Self.failure(errno, path)
+        }
         if (info.st_mode & S_IFMT) == S_IFDIR {
-            guard rmdir(target.path) == 0 else {
+            guard unlinkat(parent.descriptor, parent.name, AT_REMOVEDIR) == 0 else {
                 if errno == ENOTEMPTY || errno == EEXIST {
                     throw ToolFailure("folder '\(path)' is not empty; delete what is in it first")
                 }
                 throw Self.failure(errno, path)
             }
-        } else if unlink(target.path) != 0 {
+        } else if unlinkat(parent.descriptor, parent.name, 0) != 0 {
             throw Self.failure(errno, path)
         }
         return "Successfully deleted \(path)"
@@ -107,9 +126,10 @@ extension FileTools {
     /// A file or folder about to be created needs its folder; saying which one is missing beats a bare ENOENT.
     private func checkParentExists(_ target: Workspace.Resolved, _ path: String) throws {
         guard !target.exists else { return }
-        let parent = (target.path as NSString).deletingLastPathComponent
-        guard isFolder(parent) else {
-            let name = workspace.relativeName(of: parent)
+        // Split by hand: NSString's deletingLastPathComponent traps on some one-component relative paths on Linux.
+        let parent = target.relative.split(separator: "/").dropLast().joined(separator: "/")
+        guard workspace.kind(of: parent) == S_IFDIR else {
+            let name = parent.isEmpty ? "." : parent
             throw ToolFailure("the folder '\(name)' for '\(path)' does not exist; create it with create_directory first")
         }
     }
@@ -118,24 +138,31 @@ extension FileTools {
     /// file whole. The file keeps its permissions.
     private func replaceContents(of path: String, with text: String) throws {
         let target = try existing(path)
+        guard let folder = workspace.parent(of: target) else { throw Self.failure(errno, path) }
+        defer { close(folder.descriptor) }
         var info = stat()
-        guard stat(target.path, &info) == 0 else { throw Self.failure(errno, path) }
-        let folder = (target.path as NSString).deletingLastPathComponent
-        var template = Array((folder + "/.baysh-edit-XXXXXX").utf8CString)
-        let fd = template.withUnsafeMutableBufferPointer { bayshlinux_mkstemp_cloexec($0.baseAddress!) }
-        guard fd >= 0 else { throw Self.failure(errno, path) }
-        let temporary = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        guard fstatat(folder.descriptor, folder.name, &info, AT_SYMLINK_NOFOLLOW) == 0 else {
+            throw Self.failure(errno, path)
+        }
+        var temporary = ""
+        var fd: Int32 = -1
+        for _ in 0..<100 where fd < 0 {
+            temporary = ".baysh-edit-" + String((0..<8).map { _ in "abcdefghijklmnopqrstuvwxyz0123456789".randomElement()! })
+            fd = openat(folder.descriptor, temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+            if fd < 0 && errno != EEXIST { throw Self.failure(errno, path) }
+        }
+        guard fd >= 0 else { throw Self.failure(EEXIST, path) }
         do {
             defer { close(fd) }
             try Self.writeAll(fd, Array(text.utf8), path: path)
             fchmod(fd, info.st_mode & 0o7777)
         } catch {
-            unlink(temporary)
+            unlinkat(folder.descriptor, temporary, 0)
             throw error
         }
-        guard rename(temporary, target.path) == 0 else {
+        guard renameat(folder.descriptor, temporary, folder.descriptor, folder.name) == 0 else {
             let code = errno
-            unlink(temporary)
+            unlinkat(folder.descriptor, temporary, 0)
             throw Self.failure(code, path)
         }
     }

@@ -14,28 +14,38 @@ extension FileTools {
             .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         guard !pattern.isEmpty else { throw ToolFailure("search_files: the pattern is empty; use * to match every name") }
         let start = try existing(path)
-        guard isFolder(start.path) else { throw ToolFailure("'\(path)' is a file, not a folder to search in") }
+        let top = workspace.open(start, flags: O_RDONLY | O_DIRECTORY)
+        guard top >= 0 else {
+            if errno == ENOTDIR { throw ToolFailure("'\(path)' is a file, not a folder to search in") }
+            throw Self.failure(errno, path)
+        }
 
+        // Each folder is opened from its parent's descriptor with O_NOFOLLOW, so a folder swapped for a symlink
+        // during the walk is skipped rather than followed. A folder's names are read before its subfolders are
+        // opened, so at most one descriptor per level is open.
         var matches: [String] = []
-        var folders = [start.path]
         var truncated = false
-        walk: while let folder = folders.popLast() {
-            let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
-            for name in names.sorted() {
-                let full = folder + "/" + name
-                let relative = workspace.relativeName(of: full)
-                if excludes.contains(where: { Self.isExcluded(name, relative, by: $0) }) { continue }
+        func walk(_ folder: Int32, _ relative: String) {
+            defer { close(folder) }
+            guard let names = Workspace.names(inFolder: dup(folder)) else { return }
+            for name in names.sorted() where !truncated {
+                let entry = relative.isEmpty ? name : relative + "/" + name
+                if excludes.contains(where: { Self.isExcluded(name, entry, by: $0) }) { continue }
                 if Self.matches(pattern, name) {
                     if matches.count == Self.maxSearchResults {
                         truncated = true
-                        break walk
+                        return
                     }
-                    matches.append(relative)
+                    matches.append(entry)
                 }
                 var info = stat()
-                if lstat(full, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR { folders.append(full) }
+                guard fstatat(folder, name, &info, AT_SYMLINK_NOFOLLOW) == 0, (info.st_mode & S_IFMT) == S_IFDIR
+                else { continue }
+                let child = openat(folder, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+                if child >= 0 { walk(child, entry) }
             }
         }
+        walk(top, start.relative)
         guard !matches.isEmpty else { return "No matches found" }
         var lines = matches.sorted()
         if truncated { lines.append("[search stopped after \(Self.maxSearchResults) matches; narrow the pattern or path]") }

@@ -1,8 +1,9 @@
 import Foundation
 
 /// The filesystem tools of a local session (`wuying_filesystem`): every path goes through ``Workspace/resolve(_:finalLink:)``
-/// first, and files are opened with `O_NOFOLLOW`. Each tool returns the text of its result or throws a
-/// ``ToolFailure`` / ``SessionError`` that the session turns into an `isError` result.
+/// first, and is then opened beneath the workspace descriptor without following symlinks (``Workspace/open(_:flags:mode:)``),
+/// never by its absolute name. Each tool returns the text of its result or throws a ``ToolFailure`` /
+/// ``SessionError`` that the session turns into an `isError` result.
 struct FileTools: Sendable {
     let workspace: Workspace
 
@@ -35,23 +36,27 @@ struct FileTools: Sendable {
     func listDirectory(_ arguments: ToolArguments) throws -> String {
         let path = try arguments.requiredString("path")
         let folder = try existing(path)
-        guard isFolder(folder.path) else { throw ToolFailure("'\(path)' is a file, not a folder; read it with read_file") }
-        let names: [String]
-        do {
-            names = try FileManager.default.contentsOfDirectory(atPath: folder.path)
-        } catch {
-            throw ToolFailure("cannot list '\(path)': \(error.localizedDescription)")
+        let fd = workspace.open(folder, flags: O_RDONLY | O_DIRECTORY)
+        guard fd >= 0 else {
+            if errno == ENOTDIR { throw ToolFailure("'\(path)' is a file, not a folder; read it with read_file") }
+            throw Self.failure(errno, path)
         }
+        defer { close(fd) }
+        // The copy is read (and closed) by readdir; `fd` stays for looking at each entry.
+        guard let names = Workspace.names(inFolder: dup(fd)) else { throw Self.failure(errno, path) }
         return names.sorted().map { name in
-            (isFolder(folder.path + "/" + name) ? "[DIR] " : "[FILE] ") + name
+            (isFolder(name, in: fd, relative: folder.relative) ? "[DIR] " : "[FILE] ") + name
         }.joined(separator: "\n")
     }
 
     func getFileInfo(_ arguments: ToolArguments) throws -> String {
         let path = try arguments.requiredString("path")
         let target = try existing(path)
+        let fd = workspace.open(target, flags: Workspace.pathOnly)
+        guard fd >= 0 else { throw Self.failure(errno, path) }
+        defer { close(fd) }
         var info = stat()
-        guard stat(target.path, &info) == 0 else { throw Self.failure(errno, path) }
+        guard fstat(fd, &info) == 0 else { throw Self.failure(errno, path) }
         let kind = info.st_mode & S_IFMT
         let name = target.relative.isEmpty ? (workspace.root as NSString).lastPathComponent
             : (target.relative as NSString).lastPathComponent
@@ -105,7 +110,7 @@ struct FileTools: Sendable {
     /// Opens `path` (a regular file in the workspace) and checks the range against its size and the read limit.
     private func openRange(_ path: String, offset: Int, length: Int?) throws -> OpenRange {
         let target = try existing(path)
-        let fd = open(target.path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)
+        let fd = workspace.open(target, flags: O_RDONLY | O_NONBLOCK)
         guard fd >= 0 else { throw Self.failure(errno, path) }
         do {
             var info = stat()
@@ -168,9 +173,23 @@ struct FileTools: Sendable {
         return resolved
     }
 
-    func isFolder(_ absolutePath: String) -> Bool {
+    /// Whether `resolved` is a folder, looked at beneath the workspace.
+    func isFolder(_ resolved: Workspace.Resolved) -> Bool {
+        workspace.kind(of: resolved.relative) == S_IFDIR
+    }
+
+    /// Whether the entry `name` of the open folder `folder` (at `relative`) is a folder. A symlink counts when it
+    /// leads to a folder inside the workspace, as the listing of a folder reached through it would.
+    func isFolder(_ name: String, in folder: Int32, relative: String) -> Bool {
         var info = stat()
-        return stat(absolutePath, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
+        guard fstatat(folder, name, &info, AT_SYMLINK_NOFOLLOW) == 0 else { return false }
+        switch info.st_mode & S_IFMT {
+        case S_IFDIR: return true
+        case S_IFLNK:
+            let path = relative.isEmpty ? name : relative + "/" + name
+            return (try? workspace.resolve(path)).map { isFolder($0) } ?? false
+        default: return false
+        }
     }
 
     static func text(_ bytes: [UInt8], path: String) throws -> String {
@@ -189,6 +208,8 @@ struct FileTools: Sendable {
         case EACCES, EPERM: ToolFailure("permission denied for '\(path)'")
         case ELOOP:
             ToolFailure("'\(path)' changed into a symlink while being opened; refused (a symlink could leave the workspace)")
+        case EXDEV:
+            ToolFailure("'\(path)' leads out of the workspace while being opened; refused")
         default: ToolFailure("'\(path)': \(String(cString: strerror(code)))")
         }
     }

@@ -7,13 +7,18 @@ import Foundation
 /// `lstat`, symlinks are expanded in place (relative to their folder, or from the root for absolute targets), and the
 /// walk is refused the moment it would leave the workspace, whether through `..`, an absolute path, or a symlink at
 /// any depth (dangling ones included). Missing components are allowed at the end, for files about to be created.
-/// The resolved path contains no symlinks, so callers open it with `O_NOFOLLOW`: a final component swapped for a
-/// symlink between resolving and opening fails instead of escaping.
+/// The resolved path contains no symlinks, and nothing is ever opened by its absolute name: every open, create,
+/// move, delete and listing goes through ``open(_:flags:mode:)`` or ``parent(of:)`` (WorkspaceDescriptors.swift),
+/// which walk the resolved relative path from a descriptor of the workspace folder without following any symlink
+/// (openat2 with `RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS`). A folder swapped for a symlink to outside between
+/// resolving and opening therefore fails the call instead of leading out of the workspace.
 struct Workspace: Sendable {
     /// The workspace folder with symlinks resolved (`/home/me/.local/share/baysh/sessions/local-…`).
     let root: String
     /// The folder as given, which may differ from ``root`` when it goes through a symlink (`/tmp` on macOS).
     let givenRoot: String
+    /// The workspace folder, held open: what every path is opened beneath.
+    let directory: RootDirectory
 
     /// Whether a symlink in the last position is followed (read, write, list) or taken as itself (delete, the
     /// source and destination of a move), so deleting a link never deletes what it points to.
@@ -44,6 +49,7 @@ struct Workspace: Sendable {
         root = String(cString: real)
         free(real)
         givenRoot = (folder as NSString).standardizingPath
+        directory = try RootDirectory(path: root)
     }
 
     func resolve(_ raw: String, finalLink: FinalLink = .follow) throws -> Resolved {

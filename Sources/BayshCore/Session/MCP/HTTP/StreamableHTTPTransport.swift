@@ -22,6 +22,13 @@ import Synchronization
 /// `Retry-After`, but only for requests that change nothing (``repeatableMethods``: the handshake, listing, reading);
 /// a `tools/call` is never sent twice, since the tool may have run before the server or a proxy in front of it
 /// answered with an error.
+///
+/// Nor does libcurl get to send it twice: it silently re-sends a request whose reused keep-alive connection died
+/// before the answer began, which is what a server or proxy dying during a long call looks like. So every request
+/// outside ``repeatableMethods`` goes on a connection of its own (a one-request URLSession, `Connection: close`),
+/// where libcurl never re-sends, and a lost answer is reported as such with the time waited. Redirects are the
+/// transport's to decide (``HTTPRedirects``): a same-origin 307/308 is followed with the same body, anything else
+/// is refused, so the bearer token and `--header` values never reach another origin.
 public actor StreamableHTTPTransport: Transport {
     /// The JSON-RPC methods safe to send again after a busy answer. Notifications here are harmless to repeat.
     public static let repeatableMethods: Set<String> = [
@@ -43,6 +50,10 @@ public actor StreamableHTTPTransport: Transport {
     private let facts = HTTPSessionFacts()
     private let exchanges = StreamedExchangeRouter()
     private var session: URLSession?
+    private var configuration: URLSessionConfiguration?
+    private var delegateQueue: OperationQueue?
+    /// The one-request sessions in flight (``exchangeOnce(_:operation:)``), ended by ``disconnect()`` too.
+    private var oneShots: [ObjectIdentifier: URLSession] = [:]
     private var closed = false
     private var listening: URLSessionTask?
     private let messages: AsyncThrowingStream<Data, Swift.Error>
@@ -84,6 +95,8 @@ public actor StreamableHTTPTransport: Transport {
         queue.maxConcurrentOperationCount = 1
         queue.name = "baysh-mcp-http"
         session = URLSession(configuration: configuration, delegate: exchanges, delegateQueue: queue)
+        self.configuration = configuration
+        delegateQueue = queue
     }
 
     /// Ends the MCP session on the server (best effort, within two seconds) and stops every request in flight.
@@ -94,6 +107,8 @@ public actor StreamableHTTPTransport: Transport {
         guard let session else { return }
         self.session = nil
         listening?.cancel()
+        for own in oneShots.values { own.invalidateAndCancel() }
+        oneShots = [:]
         if facts.current.sessionId != nil {
             var request = makeRequest(method: "DELETE", timeout: .seconds(2))
             request.httpBody = nil
@@ -107,14 +122,31 @@ public actor StreamableHTTPTransport: Transport {
             throw SessionError.transport("not connected to \(Self.describe(url))")
         }
         let isInitialize = Self.isInitialize(data)
+        let method = Self.method(of: data)
+        let repeatable = method.map { Self.repeatableMethods.contains($0) } ?? false
         var generator = SystemRandomNumberGenerator()
         var attempt = 1
+        var hops = 0
+        var target = url
         var outcome: StreamedExchange.Outcome
         while true {
             var request = makeRequest(method: "POST", timeout: requestTimeout)
+            request.url = target
             request.httpBody = data
-            outcome = try await exchange(request, in: session, isInitialize: isInitialize)
-            guard Self.busyStatuses.contains(outcome.status), attempt < retries.maxAttempts, Self.isRepeatable(data)
+            if repeatable {
+                outcome = try await exchange(request, in: session, isInitialize: isInitialize)
+            } else {
+                outcome = try await exchangeOnce(request, operation: method ?? "the request")
+            }
+            switch HTTPRedirects.decide(status: outcome.status, location: outcome.location, from: target, hops: hops) {
+            case .answer: break
+            case .refuse(let message): throw SessionError.transport(message)
+            case .follow(let next):
+                target = next
+                hops += 1
+                continue
+            }
+            guard Self.busyStatuses.contains(outcome.status), attempt < retries.maxAttempts, repeatable
             else { break }
             let delay = min(
                 outcome.retryAfter ?? retries.delay(afterAttempt: attempt, using: &generator), retries.maxDelay)
@@ -172,9 +204,9 @@ public actor StreamableHTTPTransport: Transport {
         return request
     }
 
-    private func exchange(_ request: URLRequest, in session: URLSession, isInitialize: Bool) async throws
-        -> StreamedExchange.Outcome
-    {
+    private func exchange(
+        _ request: URLRequest, in session: URLSession, isInitialize: Bool, explained: Bool = true
+    ) async throws -> StreamedExchange.Outcome {
         let exchange = StreamedExchange(facts: facts, isInitialize: isInitialize, deliver: delivery)
         let task = session.dataTask(with: request)
         exchanges.register(exchange, for: task)
@@ -186,8 +218,55 @@ public actor StreamableHTTPTransport: Transport {
                 task.cancel()
             }
         } catch {
-            throw Self.explain(error, url: url)
+            throw explained ? Self.explain(error, url: url) : error
         }
+    }
+
+    /// Sends a request that must not run twice on a connection used for nothing else (see the type's notes).
+    private func exchangeOnce(_ request: URLRequest, operation: String) async throws -> StreamedExchange.Outcome {
+        guard let configuration, let delegateQueue else {
+            throw SessionError.transport("not connected to \(Self.describe(url))")
+        }
+        var request = request
+        request.setValue("close", forHTTPHeaderField: "Connection")
+        let own = URLSession(configuration: configuration, delegate: exchanges, delegateQueue: delegateQueue)
+        oneShots[ObjectIdentifier(own)] = own
+        defer {
+            oneShots[ObjectIdentifier(own)] = nil
+            own.finishTasksAndInvalidate()
+        }
+        let sent = ContinuousClock.now
+        do {
+            return try await exchange(request, in: own, isInitialize: false, explained: false)
+        } catch {
+            throw Self.explainLost(error, operation: operation, url: url, waited: ContinuousClock.now - sent)
+        }
+    }
+
+    /// A failure of a request sent once: a refused connect, a timeout and cancellation mean what they say; any
+    /// other end of the connection came after the request was written, so the server may have run it.
+    private static func explainLost(_ error: Swift.Error, operation: String, url: URL, waited: Duration)
+        -> Swift.Error
+    {
+        let place = describe(url)
+        if let cut = error as? StreamedExchange.AnswerCut {
+            return SessionError.answerLost(
+                "\(operation) to \(place)", after: waited,
+                detail: "the server dropped the connection in the middle of its answer (HTTP \(cut.status), "
+                    + "\(cut.receivedBytes) bytes received)")
+        }
+        if let urlError = error as? URLError {
+            switch urlError.code {
+            case .cannotConnectToHost, .cannotFindHost, .dnsLookupFailed, .timedOut, .cancelled:
+                return explain(error, url: url)
+            default:
+                return SessionError.answerLost(
+                    "\(operation) to \(place)", after: waited,
+                    detail: "the server dropped the connection ("
+                        + Redactor.shared.redact(urlError.localizedDescription) + ")")
+            }
+        }
+        return explain(error, url: url)
     }
 
     private func check(_ outcome: StreamedExchange.Outcome) throws {
@@ -260,14 +339,17 @@ public actor StreamableHTTPTransport: Transport {
     /// a proxy whose backend may have run it (so only ``repeatableMethods`` are sent again).
     private static let busyStatuses: Set<Int> = [429, 502, 503, 504]
 
-    /// Whether `data` is a single request or notification whose method is in ``repeatableMethods``. Decoded only
-    /// after a busy answer, so the hot path pays nothing.
+    /// Whether `data` is a single request or notification whose method is in ``repeatableMethods``.
     static func isRepeatable(_ data: Data) -> Bool {
+        method(of: data).map { repeatableMethods.contains($0) } ?? false
+    }
+
+    /// The method of a single request or notification; nil for a batch, an answer, or a message too big to be
+    /// worth decoding twice (all of which then count as not repeatable).
+    static func method(of data: Data) -> String? {
         struct Probe: Decodable { var method: String? }
-        guard data.count < 64 * 1024, let probe = try? JSONDecoder().decode(Probe.self, from: data),
-            let method = probe.method
-        else { return false }
-        return repeatableMethods.contains(method)
+        guard data.count < 64 * 1024, data.first(where: { $0 > 0x20 }) == UInt8(ascii: "{") else { return nil }
+        return (try? JSONDecoder().decode(Probe.self, from: data))?.method
     }
 
     /// Only the initialize answer is inspected (for the protocol version); a cheap byte search decides.
@@ -275,7 +357,11 @@ public actor StreamableHTTPTransport: Transport {
         data.count < 64 * 1024 && data.range(of: Data(#""method":"initialize""#.utf8)) != nil
     }
 
+    /// URLSession's own timer for `duration`: rounded up to whole seconds plus one, because on Linux it counts
+    /// whole seconds and fails a sub-second request before it is sent (`--timeout-ms 500`). The exact limit is
+    /// the caller's (``CallDeadline``), which fires first.
     private static func seconds(_ duration: Duration) -> TimeInterval {
-        TimeInterval(duration.components.seconds) + TimeInterval(duration.components.attoseconds) / 1e18
+        (TimeInterval(duration.components.seconds) + TimeInterval(duration.components.attoseconds) / 1e18)
+            .rounded(.up) + 1
     }
 }

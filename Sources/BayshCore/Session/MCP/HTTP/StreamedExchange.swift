@@ -38,6 +38,8 @@ final class StreamedExchange: Sendable {
         var garbage: String?
         /// The `Retry-After` header in seconds, when the server sent one (with 429 or 503).
         var retryAfter: Duration?
+        /// The `Location` header of a redirect, which URLSession is told not to follow (see ``HTTPRedirects``).
+        var location: String?
     }
 
     /// The connection ended after the answer had begun: libcurl reports it as an unknown error ("transfer closed
@@ -163,7 +165,8 @@ final class StreamedExchange: Sendable {
                         contentType: state.response?.value(forHTTPHeaderField: "Content-Type") ?? "",
                         excerpt: Self.text(excerpt), garbage: state.garbage,
                         retryAfter: state.response?.value(forHTTPHeaderField: "Retry-After")
-                            .flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }.map { .seconds(max(0, $0)) }))
+                            .flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }.map { .seconds(max(0, $0)) },
+                        location: state.response?.value(forHTTPHeaderField: "Location")))
             }
             state.result = result
             defer { state.finished = nil }
@@ -213,27 +216,38 @@ final class StreamedExchange: Sendable {
     }
 }
 
-/// Routes URLSession's callbacks for the transport's one session to the exchange of each task.
+/// Routes URLSession's callbacks for the transport's sessions to the exchange of each task, and keeps URLSession
+/// from following redirects (the transport decides, see ``HTTPRedirects``).
+///
+/// Tasks are told apart by identity, not `taskIdentifier`, which is only unique within one session and the
+/// transport uses a session of its own for every request that must not be sent twice.
 final class StreamedExchangeRouter: NSObject, URLSessionDataDelegate, Sendable {
-    private let exchanges = Mutex<[Int: StreamedExchange]>([:])
+    private let exchanges = Mutex<[ObjectIdentifier: StreamedExchange]>([:])
 
     func register(_ exchange: StreamedExchange, for task: URLSessionTask) {
-        exchanges.withLock { $0[task.taskIdentifier] = exchange }
+        exchanges.withLock { $0[ObjectIdentifier(task)] = exchange }
+    }
+
+    func urlSession(
+        _ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
+        newRequest request: URLRequest, completionHandler: @escaping @Sendable (URLRequest?) -> Void
+    ) {
+        completionHandler(nil)
     }
 
     func urlSession(
         _ session: URLSession, dataTask: URLSessionDataTask, didReceive response: URLResponse,
         completionHandler: @escaping (URLSession.ResponseDisposition) -> Void
     ) {
-        exchanges.withLock { $0[dataTask.taskIdentifier] }?.received(response)
+        exchanges.withLock { $0[ObjectIdentifier(dataTask)] }?.received(response)
         completionHandler(.allow)
     }
 
     func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data) {
-        exchanges.withLock { $0[dataTask.taskIdentifier] }?.received(data)
+        exchanges.withLock { $0[ObjectIdentifier(dataTask)] }?.received(data)
     }
 
     func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: (any Error)?) {
-        exchanges.withLock { $0.removeValue(forKey: task.taskIdentifier) }?.completed(error)
+        exchanges.withLock { $0.removeValue(forKey: ObjectIdentifier(task)) }?.completed(error)
     }
 }
