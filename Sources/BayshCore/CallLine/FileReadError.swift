@@ -52,8 +52,8 @@ public struct FileReadError: Error, Sendable, Equatable, CustomStringConvertible
         defer { close(descriptor) }
         let tooBig = { (size: Int?) in
             FileReadError(
-                (size.map { "is \(TruncationLimits.size($0)), over" } ?? "is over")
-                    + " the \(TruncationLimits.size(limit)) limit for \(what); use a smaller file")
+                (size.map { "is \(ByteSize.text($0)), over" } ?? "is over")
+                    + " the \(ByteSize.text(limit)) limit for \(what); use a smaller file")
         }
         var info = stat()
         if fstat(descriptor, &info) == 0, Int(info.st_size) > limit {

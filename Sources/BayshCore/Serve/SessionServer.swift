@@ -34,23 +34,10 @@ public enum SessionServer {
         await server.stop()
     }
 
-    /// What the client is told at `initialize`: where relative paths go, with the folder on a line of its own
-    /// (`workspace: /path`) that a baysh client reads back, so its transcripts can mask the path as `<workspace>`.
+    /// What the client is told at `initialize` (see ``WorkspaceInstructions``).
     static func instructions(for session: any Session) -> String? {
-        guard let path = session.workspacePath else { return nil }
-        return "The tools work in one folder; relative paths are resolved inside it.\n\(workspacePrefix)\(path)"
+        session.workspacePath.map(WorkspaceInstructions.text(workspace:))
     }
-
-    /// The folder an `instructions` text names on its `workspace: /path` line, or nil.
-    static func workspace(inInstructions text: String) -> String? {
-        for line in text.split(separator: "\n") where line.hasPrefix(workspacePrefix) {
-            let path = line.dropFirst(workspacePrefix.count).trimmingCharacters(in: .whitespaces)
-            if path.hasPrefix("/"), path.count > 1 { return path }
-        }
-        return nil
-    }
-
-    private static let workspacePrefix = "workspace: "
 
     /// Answers tools/list and tools/call from `session`. Errors a session throws become JSON-RPC errors: an unknown
     /// tool or a bad argument is `invalid params` (-32602), anything else `internal error` (-32603) with the

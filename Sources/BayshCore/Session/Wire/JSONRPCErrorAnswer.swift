@@ -68,6 +68,6 @@ public struct JSONRPCErrorAnswer: Sendable, Equatable {
         while end > text.startIndex, end.samePosition(in: text.unicodeScalars) == nil {
             end = text.utf8.index(before: end)
         }
-        return String(text[..<end]) + "… (cut; \(TruncationLimits.size(size)) in all)"
+        return String(text[..<end]) + "… (cut; \(ByteSize.text(size)) in all)"
     }
 }

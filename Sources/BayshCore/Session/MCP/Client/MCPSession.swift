@@ -99,9 +99,9 @@ public final class MCPSession: Session {
     public var handshake: Initialize.Result? { state.withLock { $0.connection?.handshake } }
 
     /// The folder the server says its tools work in: a `workspace: /path` line of its `instructions`, as
-    /// `baysh serve` writes them (``SessionServer/instructions(for:)``); nil when it says none.
+    /// `baysh serve` writes them (``WorkspaceInstructions``); nil when it says none.
     public var workspacePath: String? {
-        handshake?.instructions.flatMap(SessionServer.workspace(inInstructions:))
+        handshake?.instructions.flatMap(WorkspaceInstructions.workspace(inInstructions:))
     }
 
     public func listTools(imageId: String?, refresh: Bool) async throws -> [ToolInfo] {
