@@ -183,6 +183,8 @@ struct AgentBayLifecycleShellTests {
             try terminal.waitFor("is running again", timeout: .seconds(15))
             terminal.type(#"shell command="echo back""# + "\r")
             try terminal.waitFor("back\n")
+            // Ctrl-D typed before the editor reads again would be taken by the terminal's cooked mode and lost.
+            try terminal.waitFor("> ")
             terminal.type("\u{4}")
             #expect(try terminal.waitForExit() == 0)
             #expect(fake.status(ofSession: id) != "RUNNING", "deleted on exit")

@@ -216,8 +216,10 @@ public final class SessionEnding: Sendable {
             }
             Task { finish(await work.result) }
             DispatchQueue.global().asyncAfter(deadline: .now() + limit.seconds) {
-                work.cancel()
+                // The limit is settled before the body is cancelled: the cancelled body ends at once, and its own
+                // error must not pass for the reason it ended.
                 finish(.failure(LimitReached()))
+                work.cancel()
             }
         }
         return try result.get()

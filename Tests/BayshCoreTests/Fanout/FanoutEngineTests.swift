@@ -58,10 +58,12 @@ struct FanoutEngineTests {
             #expect(fake.sessionIds.isEmpty, "every session is gone: \(fake.sessionIds)")
             #expect(fake.peakRunningSessions <= 12)
             #expect(report.swept.isEmpty && report.leftOver.isEmpty && report.allPassed)
-            // One pool of keep-alive connections for the whole run: fewer connections than sessions, each carrying
-            // many requests (create, tools, calls, delete, polls).
-            #expect(fake.connectionsAccepted < 24, "\(fake.connectionsAccepted) connections")
-            #expect(fake.totalRequests >= 5 * fake.connectionsAccepted, "\(fake.totalRequests) requests")
+            // A request that changes something goes on a connection of its own, so a lost answer is never sent
+            // again (issue 12); everything read-only shares one pool of keep-alive connections for the whole run.
+            let readOnly = AgentBayRetryPolicy.readOnlyActions.reduce(0) { $0 + fake.requests($1) }
+            let mutating = fake.totalRequests - readOnly
+            #expect(readOnly >= 24, "\(readOnly) read-only requests")
+            #expect(fake.connectionsAccepted - mutating < 24, "\(fake.connectionsAccepted) connections, \(mutating) mutating")
         }
     }
 

@@ -94,7 +94,8 @@ import Testing
 
     @Test func aFullDiskRefusesTheRecordingUpFront() {
         #expect(throws: TranscriptError.cannotRecord(path: "/dev/full", reason: "No space left on device")) {
-            try TranscriptWriter(path: "/dev/full", header: TranscriptHeader())
+            // `replacing`: /dev/full exists, and an existing file is replaced only when the user said so.
+            try TranscriptWriter(path: "/dev/full", header: TranscriptHeader(), replacing: true)
         }
         #expect(throws: TranscriptError.cannotRecord(path: "/nonexistent-dir/t.txt", reason: "No such file or directory")) {
             try TranscriptWriter(path: "/nonexistent-dir/t.txt", header: TranscriptHeader())
