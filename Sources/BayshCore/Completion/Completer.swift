@@ -1,3 +1,5 @@
+import MCP
+
 /// Tab completion as a pure function of the line, the cursor and the tool list.
 ///
 /// - `:des⇥` completes meta commands, and after one its argument (a tool name, a word, or a whole call line);
@@ -9,7 +11,7 @@ public enum Completer {
     /// The completion of `line` with the cursor at Character offset `cursor`.
     public static func complete(
         line: String, cursor: Int, tools: ToolIndex, metaCommands: [MetaCommandEntry] = [],
-        listDirectory: @escaping PathLister = PathEntry.listLocal
+        listDirectory: @escaping PathLister = PathEntry.listLocal, lastResult: Value? = nil
     ) -> CompletionResult {
         let characters = Array(line)
         let cursor = min(max(cursor, 0), characters.count)
@@ -18,6 +20,11 @@ public enum Completer {
         let leading = before.prefix(while: \.isWhitespace).count
         if before.dropFirst(leading).hasPrefix(":") {
             return context.completeMeta(String(before.dropFirst(leading)), offset: leading)
+        }
+        if let lastResult, let path = ResultPathCompletion.pathStart(in: before) {
+            let (start, candidates) = ResultPathCompletion.complete(String(Array(before)[path...]), in: lastResult)
+            return CompletionResult(
+                replaceStart: path + start, replaced: String(Array(before)[(path + start)...]), candidates: candidates)
         }
         return context.completeCall(before, offset: 0)
     }

@@ -54,9 +54,15 @@ public protocol Session: AnyObject, Sendable {
 
     /// Lets go of the connection or child process without deleting the session. Safe to call twice.
     func close() async
+
+    /// Where `:wire` shows the protocol messages; nil for a backend with no wire (the local session calls its tools
+    /// in-process).
+    var wireTap: WireTap? { get }
 }
 
 extension Session {
+    public var wireTap: WireTap? { nil }
+
     /// list_mcp_tools with the session's own image and the cache.
     public func listTools() async throws -> [ToolInfo] {
         try await listTools(imageId: nil, refresh: false)

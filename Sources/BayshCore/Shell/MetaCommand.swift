@@ -54,6 +54,7 @@ public struct MetaCommand: Sendable {
     public static let builtIn: [MetaCommand] =
         [help, tools, describe, explain, refresh, server]
         + [session, info, labels, link, delete, keep, reconnect]
+        + [vars, find, bench, wire]
         + [timeout, timing, format, set, history, rerun, quit]
 }
 

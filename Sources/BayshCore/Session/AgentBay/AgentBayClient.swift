@@ -30,6 +30,8 @@ public final class AgentBayClient: Sendable {
     public let retryPolicy: AgentBayRetryPolicy
     let logger: Logger
     let urlSession: URLSession
+    /// `:wire`: each HTTP request and its answer, when on.
+    public let wireTap = WireTap()
     private let userAgent: String
 
     /// - Parameters:
@@ -136,7 +138,10 @@ public final class AgentBayClient: Sendable {
                     "url": .string(Redactor.shared.redact(request.url?.absoluteString ?? "")),
                 ])
             let retryReason: String
-            switch await HTTPExchange.perform(request, on: urlSession, deadline: timeouts.deadline) {
+            let sentAt = ContinuousClock.now
+            let outcome = await HTTPExchange.perform(request, on: urlSession, deadline: timeouts.deadline)
+            if wireTap.isOn { wireTap.exchange(request: request, outcome: outcome, elapsed: .now - sentAt) }
+            switch outcome {
             case .answered(let data, let response):
                 do {
                     return try interpret(data, response)

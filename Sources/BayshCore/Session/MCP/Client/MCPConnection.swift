@@ -54,7 +54,7 @@ final class MCPConnection: Sendable {
     /// Starts or reaches the server and runs the `initialize` handshake within `timeout`.
     /// `toolsChanged` runs on `notifications/tools/list_changed`.
     static func open(
-        _ target: MCPTarget, timeout: Duration, toolsChanged: @escaping @Sendable () -> Void
+        _ target: MCPTarget, timeout: Duration, wire: WireTap? = nil, toolsChanged: @escaping @Sendable () -> Void
     ) async throws -> MCPConnection {
         let client = Client(name: "baysh", version: BayshVersion.current)
         await client.onNotification(ToolListChangedNotification.self) { _ in toolsChanged() }
@@ -75,7 +75,7 @@ final class MCPConnection: Sendable {
             let reading = ReadProgress()
             transport = PipeTransport(
                 input: child.stdoutDescriptor, output: child.stdinDescriptor, closesDescriptors: true,
-                peer: "MCP server '\(display)'", router: router, progress: reading
+                peer: "MCP server '\(display)'", router: router, progress: reading, wire: wire
             ) { reason in
                 if case .protocolViolation = reason, !reading.reachedEndOfFile {
                     broken.record(reason)
@@ -91,7 +91,7 @@ final class MCPConnection: Sendable {
             progress = reading
         case .http(let url, let headers, let bearer):
             transport = StreamableHTTPTransport(
-                url: url, headers: headers, bearer: bearer, requestTimeout: timeout, router: router)
+                url: url, headers: headers, bearer: bearer, requestTimeout: timeout, router: router, wire: wire)
             process = nil
         }
 

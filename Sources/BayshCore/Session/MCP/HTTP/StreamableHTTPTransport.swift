@@ -40,6 +40,8 @@ public actor StreamableHTTPTransport: Transport {
     private let requestTimeout: Duration
     private let retries: RetryBackoff
     private let answers: ResponseRouter?
+    /// `:wire`: each message sent and received, when on.
+    private let wire: WireTap?
     private let facts = HTTPSessionFacts()
     private let exchanges = StreamedExchangeRouter()
     private var session: URLSession?
@@ -57,8 +59,9 @@ public actor StreamableHTTPTransport: Transport {
     public init(
         url: URL, headers: [String: String] = [:], bearer: Secret? = nil, requestTimeout: Duration = .seconds(60),
         retries: RetryBackoff = StreamableHTTPTransport.defaultRetries, router: ResponseRouter? = nil,
-        logger: Logger? = nil
+        logger: Logger? = nil, wire: WireTap? = nil
     ) {
+        self.wire = wire
         self.url = url
         self.retries = retries
         self.headers = headers
@@ -107,6 +110,7 @@ public actor StreamableHTTPTransport: Transport {
             throw SessionError.transport("not connected to \(Self.describe(url))")
         }
         let isInitialize = Self.isInitialize(data)
+        if let wire, wire.isOn { wire.message(.sent, data) }
         var generator = SystemRandomNumberGenerator()
         var attempt = 1
         var outcome: StreamedExchange.Outcome
@@ -149,8 +153,9 @@ public actor StreamableHTTPTransport: Transport {
 
     /// Where a received message goes: to a call waiting in the router, else to the SDK client.
     private var delivery: @Sendable (Data) -> Void {
-        let (continuation, answers) = (continuation, answers)
+        let (continuation, answers, wire) = (continuation, answers, wire)
         return { message in
+            if let wire, wire.isOn { wire.message(.received, message) }
             if answers?.route(message) != true { continuation.yield(message) }
         }
     }
