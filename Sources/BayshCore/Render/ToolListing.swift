@@ -6,10 +6,11 @@ enum ToolListing {
     static func text(_ tools: some Collection<ToolInfo>) -> String {
         let width = tools.map { TerminalText.width(of: $0.name) }.max() ?? 0
         var text = ""
+        var signatures = CompactSignatures()
         for tool in tools {
             var line = tool.name
             line += String(repeating: " ", count: width - TerminalText.width(of: tool.name) + 2)
-            line += ToolSignature(tool).compact
+            line += signatures.compact(of: tool)
             while line.hasSuffix(" ") { line.removeLast() }
             text += line
             text += "\n"
