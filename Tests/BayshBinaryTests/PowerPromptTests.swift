@@ -114,6 +114,24 @@ struct PowerPromptTests {
         #expect(!run.stderr.contains(#""a":2"#), "nothing is shown after :wire off")
     }
 
+    @Test func wireOnStreamableHTTPWithTheBearerMasked() async throws {
+        let token = "tok-wire-0123456789-secret"
+        try await withLoopbackServer(script: MCPFixtures.pythonServerScript, arguments: ["http"]) { url in
+            var baysh = try BayshProcess()
+            baysh.extraEnvironment = ["FIXTURE_TOKEN": token]
+            defer { baysh.removeFolders() }
+            let run = try await baysh.run(
+                ["--url", url.absoluteString, "--bearer-env", "FIXTURE_TOKEN"]
+                    + Self.lines([":wire on", "authorization", "add a=2 b=3 | .result"]))
+            #expect(run.status == 0, "\(run.stderr)")
+            #expect(run.stdout.hasSuffix("5\n"))
+            let wire = run.stderr.split(separator: "\n").filter { $0.hasPrefix("→") || $0.hasPrefix("←") }
+            #expect(wire.count == 4, "\(run.stderr)")
+            #expect(wire.last?.contains(#""structuredContent":{"result":5}"#) == true)
+            #expect(!run.stderr.contains(token) && !run.stdout.contains(token))
+        }
+    }
+
     @Test func wireOnAgentBayShowsHTTPWithTheKeyMasked() async throws {
         try await AgentBayShellTests.withFake { _, baysh in
             let run = try await baysh.run(Self.lines([":wire on", "shell command=\"echo hi\""]))
