@@ -22,9 +22,19 @@ public enum Completer {
             return context.completeMeta(String(before.dropFirst(leading)), offset: leading)
         }
         if let lastResult, let path = ResultPathCompletion.pathStart(in: before) {
-            let (start, candidates) = ResultPathCompletion.complete(String(Array(before)[path...]), in: lastResult)
+            let (start, candidates) = ResultPathCompletion.complete(String(characters[path..<cursor]), in: lastResult)
             return CompletionResult(
-                replaceStart: path + start, replaced: String(Array(before)[(path + start)...]), candidates: candidates)
+                replaceStart: path + start, replaced: String(characters[(path + start)..<cursor]),
+                candidates: candidates)
+        }
+        // `x = LINE`: LINE completes as a call line of its own.
+        let tokens = CallLineTokenizer.tokenize(before).tokens
+        if tokens.count >= 2, !tokens[0].quoted, tokens[1].text == "=", !tokens[1].quoted,
+            tokens.count > 2 || before.last?.isWhitespace == true
+        {
+            var start = tokens[1].range.upperBound
+            while start < cursor, characters[start].isWhitespace { start += 1 }
+            return context.completeCall(String(characters[start..<cursor]), offset: start)
         }
         return context.completeCall(before, offset: 0)
     }

@@ -8,6 +8,7 @@ import MCP
 public struct ResultPath: Sendable, Equatable {
     /// One step and where it was written (Character offsets into the path text).
     public struct Step: Sendable, Equatable {
+        /// What a step does.
         public enum Kind: Sendable, Equatable {
             /// `.name` or `.["name"]`.
             case key(String)
@@ -22,6 +23,7 @@ public struct ResultPath: Sendable, Equatable {
         }
 
         public var kind: Kind
+        /// Where the step starts in the path text, and how many Characters it takes.
         public var column: Int
         public var length: Int
     }
@@ -99,7 +101,7 @@ public struct ResultPath: Sendable, Equatable {
         }
     }
 
-    /// `"name"` as a path would write it: bare when it is an identifier, else `["…"]`-style quoted.
+    /// A key as messages show it: `'name'`.
     static func quoted(_ key: String) -> String {
         "'\(key)'"
     }

@@ -79,6 +79,15 @@ import Testing
         #expect(array.candidates.map(\.insertion) == [".items"])
         let inside = ResultPathCompletion.complete(" .items[", in: Self.document)
         #expect(inside.candidates.map(\.insertion) == ["[]", "[0]", "[-1]"])
+        let tools = ToolIndex([ToolInfo(name: "read_file", inputSchema: [
+            "type": "object", "properties": ["path": ["type": "string"]],
+        ])])
+        let capture = Completer.complete(line: "x = read_f", cursor: 10, tools: tools)
+        #expect(capture.replaceStart == 4)
+        #expect(capture.candidates.map(\.insertion) == ["read_file"])
+        let piped = Completer.complete(line: "read_file a | .me", cursor: 17, tools: tools, lastResult: Self.document)
+        #expect(piped.replaceStart == 14)
+        #expect(piped.candidates.map(\.insertion) == [".meta"])
         #expect(ResultPathCompletion.pathStart(in: #"echo text="a | b" | .x"#) == 19)
         #expect(ResultPathCompletion.pathStart(in: #"echo text="a | b""#) == nil)
     }
