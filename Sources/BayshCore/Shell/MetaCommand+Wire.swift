@@ -1,3 +1,5 @@
+import Foundation
+
 /// `:wire on|off`: the session's protocol messages on stderr.
 extension MetaCommand {
     static let wire = MetaCommand(
@@ -16,8 +18,11 @@ extension MetaCommand {
         let writer = shell.writer
         switch invocation.arguments.first {
         case "on":
-            tap.start { line in
-                writer.write(RenderedOutput(chunks: [.init(stream: .standardError, text: line + "\n", style: .dim)]))
+            tap.start { message in
+                // The writer masks known secrets in everything it prints.
+                writer.write(RenderedOutput(chunks: [
+                    .init(stream: .standardError, text: wireLine(message) + "\n", style: .dim)
+                ]))
             }
             return .note("wire on")
         case "off":
@@ -29,4 +34,25 @@ extension MetaCommand {
             return .failure("usage: :wire on|off")
         }
     }
+}
+
+/// How many characters of a message `:wire` shows.
+let wirePreviewCharacters = 500
+
+/// `→ 245 bytes at +12.3 ms  {"jsonrpc":"2.0",…}`: direction, size, time, and the message on one line, cut with
+/// its full size shown.
+func wireLine(_ message: WireMessage) -> String {
+    var shown = message.text.replacingOccurrences(of: "\n", with: "\\n")
+    if shown.count > wirePreviewCharacters || message.bytes > WireTap.keptBytes {
+        shown = String(shown.prefix(wirePreviewCharacters))
+            + "… (cut; \(TruncationLimits.size(message.bytes)) in all)"
+    }
+    var head = (message.direction == .sent ? "→ " : "← ") + TruncationLimits.size(message.bytes)
+    if let roundTrip = message.roundTrip { head += " after " + milliseconds(roundTrip) }
+    if let since = message.sinceStart { head += " at +" + milliseconds(since) }
+    return head + "  " + shown
+}
+
+private func milliseconds(_ duration: Duration) -> String {
+    String(format: "%.1f ms", duration.inSeconds * 1000)
 }

@@ -6,18 +6,11 @@ import Synchronization
 /// HTTP requests and answers of AgentBay.
 ///
 /// Off, a transport pays one relaxed atomic load per message (``isOn``) and nothing else: the MCP stdio call path is
-/// measured in microseconds. On, each message becomes one line for the sink: direction, size, time, and the text
-/// with known secrets masked, cut after ``previewCharacters``.
+/// measured in microseconds. On, each message becomes a ``WireMessage`` for the sink (the shell words and prints it;
+/// the terminal writer masks known secrets).
 public final class WireTap: Sendable {
-    /// Which way a message went.
-    public enum Direction: Sendable {
-        case sent, received
-
-        var arrow: String { self == .sent ? "→" : "←" }
-    }
-
     private struct State {
-        var sink: (@Sendable (String) -> Void)?
+        var sink: (@Sendable (WireMessage) -> Void)?
         var startedAt = ContinuousClock.now
         /// When each JSON-RPC request still unanswered was sent, by its id's JSON text.
         var pending: [String: ContinuousClock.Instant] = [:]
@@ -26,8 +19,8 @@ public final class WireTap: Sendable {
     private let enabled = Atomic(false)
     private let state = Mutex(State())
 
-    /// How much of a message a line shows.
-    public static let previewCharacters = 500
+    /// How many bytes of a message are kept for showing: more than a line shows, far less than a big result.
+    public static let keptBytes = 4096
     /// Messages bigger than this are not parsed for their id (their answer then shows no round-trip time).
     static let largestParsed = 1 << 20
 
@@ -36,8 +29,8 @@ public final class WireTap: Sendable {
     /// Whether messages are being shown: the one check a transport makes per message.
     @inline(__always) public var isOn: Bool { enabled.load(ordering: .relaxed) }
 
-    /// Starts handing lines to `sink`.
-    public func start(_ sink: @escaping @Sendable (String) -> Void) {
+    /// Starts handing messages to `sink`.
+    public func start(_ sink: @escaping @Sendable (WireMessage) -> Void) {
         state.withLock { state in
             state.sink = sink
             state.startedAt = .now
@@ -54,58 +47,42 @@ public final class WireTap: Sendable {
 
     /// One JSON-RPC message as it went over the wire. A request's send time is kept so its answer shows the
     /// round trip.
-    public func message(_ direction: Direction, _ bytes: Data) {
+    public func message(_ direction: WireMessage.Direction, _ bytes: Data) {
         guard isOn else { return }
         let now = ContinuousClock.now
         let id = bytes.count <= Self.largestParsed ? Self.requestId(bytes) : nil
-        let line: String? = state.withLock { state in
-            let timing: String
+        let delivery: (@Sendable (WireMessage) -> Void, WireMessage)? = state.withLock { state in
+            guard let sink = state.sink else { return nil }
+            var message = WireMessage(direction: direction, bytes: bytes.count, text: Self.text(bytes))
             if direction == .received, let id, let sent = state.pending.removeValue(forKey: id) {
-                timing = "after \(Self.milliseconds(now - sent))"
+                message.roundTrip = now - sent
             } else {
-                timing = "at +\(Self.milliseconds(now - state.startedAt))"
+                message.sinceStart = now - state.startedAt
                 if direction == .sent, let id { state.pending[id] = now }
             }
-            guard state.sink != nil else { return nil }
-            return Self.line(direction, size: bytes.count, timing: timing, text: String(decoding: bytes, as: UTF8.self))
+            return (sink, message)
         }
-        if let line { deliver(line) }
+        if let (sink, message) = delivery { sink(message) }
     }
 
     /// One HTTP exchange: the request (`POST https://…` and its body) and its answer (`HTTP 200` and its body, or
     /// why there was none), with the time it took.
     public func exchange(request target: String, body: Data, answer: Data?, status: String, elapsed: Duration) {
-        guard isOn else { return }
-        let sent = Self.line(
-            .sent, size: body.count, timing: "", text: target + (body.isEmpty ? "" : " " + Self.text(body)))
-        let received = Self.line(
-            .received, size: answer?.count ?? 0, timing: "after \(Self.milliseconds(elapsed))",
+        guard isOn, let (sink, startedAt) = state.withLock({ state in state.sink.map { ($0, state.startedAt) } })
+        else { return }
+        var sent = WireMessage(
+            direction: .sent, bytes: body.count, text: target + (body.isEmpty ? "" : " " + Self.text(body)))
+        sent.sinceStart = ContinuousClock.now - elapsed - startedAt
+        var received = WireMessage(
+            direction: .received, bytes: answer?.count ?? 0,
             text: status + (answer.map { " " + Self.text($0) } ?? ""))
-        deliver(sent)
-        deliver(received)
-    }
-
-    private func deliver(_ line: String) {
-        guard let sink = state.withLock({ $0.sink }) else { return }
-        sink(Redactor.shared.redact(line))
-    }
-
-    /// `→ 245 B at +12.3 ms  {"jsonrpc":"2.0",…}`, cut with the full size shown.
-    static func line(_ direction: Direction, size: Int, timing: String, text: String) -> String {
-        var shown = text.replacingOccurrences(of: "\n", with: "\\n")
-        if shown.count > previewCharacters {
-            shown = String(shown.prefix(previewCharacters)) + "… (cut; \(TruncationLimits.size(size)) in all)"
-        }
-        let head = "\(direction.arrow) \(TruncationLimits.size(size))" + (timing.isEmpty ? "" : " \(timing)")
-        return head + "  " + shown
+        received.roundTrip = elapsed
+        sink(sent)
+        sink(received)
     }
 
     private static func text(_ data: Data) -> String {
-        String(decoding: data.prefix(previewCharacters * 4), as: UTF8.self)
-    }
-
-    private static func milliseconds(_ duration: Duration) -> String {
-        String(format: "%.1f ms", duration.inSeconds * 1000)
+        String(decoding: data.prefix(keptBytes), as: UTF8.self)
     }
 
     /// The `"id"` of a JSON-RPC request or answer, as JSON text (`7`, `"a"`); nil for notifications.
@@ -114,4 +91,22 @@ public final class WireTap: Sendable {
         else { return nil }
         return JSONText.encode(id)
     }
+}
+
+/// One protocol message `:wire` shows.
+public struct WireMessage: Sendable {
+    /// Which way it went.
+    public enum Direction: Sendable {
+        case sent, received
+    }
+
+    public var direction: Direction
+    /// Its whole size in bytes.
+    public var bytes: Int
+    /// Its start as text (at most ``WireTap/keptBytes`` bytes), unmasked: the printer masks it.
+    public var text: String
+    /// Since `:wire on`, for a message that answers nothing seen.
+    public var sinceStart: Duration?
+    /// Since its request was sent, for an answer.
+    public var roundTrip: Duration?
 }
