@@ -134,8 +134,14 @@ struct PowerPromptTests {
 
     @Test func wireOnAgentBayShowsHTTPWithTheKeyMasked() async throws {
         try await AgentBayShellTests.withFake { _, baysh in
-            let run = try await baysh.run(Self.lines([":wire on", "shell command=\"echo hi\""]))
+            let run = try await baysh.run(Self.lines([
+                ":wire on", "shell command=\"echo hi\"", ":wire off", "x = shell command='echo 7' | .stdout",
+                "shell command=\"echo got\" | .stdout", ":explain shell command=$x", ":bench 3 shell command=true",
+            ]))
             #expect(run.status == 0, "\(run.stderr)")
+            #expect(run.stdout.contains("hi\n7\ngot\n"), "\(run.stdout)")
+            #expect(run.stdout.contains(#""command" : "7\n""#))
+            #expect(run.stdout.contains("calls    3\n") && run.stdout.contains("errors   0"))
             #expect(run.stderr.contains("→ "))
             #expect(run.stderr.contains("POST http://127.0.0.1"))
             #expect(run.stderr.contains("← ") && run.stderr.contains("HTTP 200"))
