@@ -38,6 +38,10 @@ public struct CallLineDiagnostic: Sendable, Equatable {
         case emptyLine
         /// `a.b.c.…=1` with more dotted levels than baysh accepts.
         case nestingTooDeep
+        /// `id=$x.itms[0]` naming no capture, or a path the captured result does not have.
+        case unknownCapture
+        /// `LINE | .itms` where the result is not JSON or has no such step.
+        case badResultPath
     }
 
     /// What went wrong.

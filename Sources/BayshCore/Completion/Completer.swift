@@ -1,3 +1,5 @@
+import MCP
+
 /// Tab completion as a pure function of the line, the cursor and the tool list.
 ///
 /// - `:des⇥` completes meta commands, and after one its argument (a tool name, a word, or a whole call line);
@@ -9,7 +11,7 @@ public enum Completer {
     /// The completion of `line` with the cursor at Character offset `cursor`.
     public static func complete(
         line: String, cursor: Int, tools: ToolIndex, metaCommands: [MetaCommandEntry] = [],
-        listDirectory: @escaping PathLister = PathEntry.listLocal
+        listDirectory: @escaping PathLister = PathEntry.listLocal, lastResult: Value? = nil
     ) -> CompletionResult {
         let characters = Array(line)
         let cursor = min(max(cursor, 0), characters.count)
@@ -18,6 +20,21 @@ public enum Completer {
         let leading = before.prefix(while: \.isWhitespace).count
         if before.dropFirst(leading).hasPrefix(":") {
             return context.completeMeta(String(before.dropFirst(leading)), offset: leading)
+        }
+        if let lastResult, let path = ResultPathCompletion.pathStart(in: before) {
+            let (start, candidates) = ResultPathCompletion.complete(String(characters[path..<cursor]), in: lastResult)
+            return CompletionResult(
+                replaceStart: path + start, replaced: String(characters[(path + start)..<cursor]),
+                candidates: candidates)
+        }
+        // `x = LINE`: LINE completes as a call line of its own.
+        let tokens = CallLineTokenizer.tokenize(before).tokens
+        if tokens.count >= 2, !tokens[0].quoted, tokens[1].text == "=", !tokens[1].quoted,
+            tokens.count > 2 || before.last?.isWhitespace == true
+        {
+            var start = tokens[1].range.upperBound
+            while start < cursor, characters[start].isWhitespace { start += 1 }
+            return context.completeCall(String(characters[start..<cursor]), offset: start)
         }
         return context.completeCall(before, offset: 0)
     }

@@ -8,10 +8,11 @@ enum ToolListing {
     static func text(_ tools: some Collection<ToolInfo>) -> String {
         let width = tools.map { TerminalText.width(of: TerminalText.visible($0.name)) }.max() ?? 0
         var text = ""
+        var signatures = CompactSignatures()
         for tool in tools {
             var line = TerminalText.visible(tool.name)
             line += String(repeating: " ", count: width - TerminalText.width(of: line) + 2)
-            line += TerminalText.visible(ToolSignature(tool).compact)
+            line += TerminalText.visible(signatures.compact(of: tool))
             while line.hasSuffix(" ") { line.removeLast() }
             text += line
             text += "\n"

@@ -115,11 +115,12 @@ public struct JSONSchema: Sendable {
     /// The `format` name (`uri`, `date-time`), if any.
     public var format: String? { members["format"]?.stringValue }
 
-    /// Property names in display order: required ones in `required` order, then the rest alphabetically.
+    /// Property names in display order: required ones in `required` order, then the rest in natural order
+    /// (``NaturalOrder``: `p2` before `p10`).
     public var propertyNames: [String] {
         let declared = members["properties"]?.objectValue ?? [:]
         let required = self.required.filter { declared[$0] != nil }
-        return required + declared.keys.filter { !required.contains($0) }.sorted()
+        return required + declared.keys.filter { !required.contains($0) }.sorted(by: NaturalOrder.precedes)
     }
 
     /// Properties in ``propertyNames`` order.

@@ -95,6 +95,10 @@ public protocol Session: AnyObject, Sendable {
     /// The command line that deletes this session from another shell, printed when baysh could not delete a session
     /// it created (a signal, a deletion that never finished).
     var deleteCommand: String { get }
+
+    /// Where `:wire` shows the protocol messages; nil for a backend with no wire (the local session calls its tools
+    /// in-process).
+    var wireTap: WireTap? { get }
 }
 
 extension Session {
@@ -113,6 +117,8 @@ extension Session {
     public var confinement: String? { nil }
 
     public var deleteCommand: String { "baysh --session-id \(sessionId) -c ':delete'" }
+
+    public var wireTap: WireTap? { nil }
 
     /// list_mcp_tools with the session's own image and the cache.
     public func listTools() async throws -> [ToolInfo] {

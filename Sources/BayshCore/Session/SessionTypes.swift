@@ -29,6 +29,9 @@ public struct SessionDescriptor: Sendable, Equatable {
     public var serverLog: String?
     /// Whether `baysh --session-id ID` attaches to this session again once baysh lets go of it.
     public var reattachable: Bool
+    /// What happens to a session baysh created when it exits, as the banner says it, where "deleted on exit unless
+    /// :keep" does not fit (an MCP server process baysh started is stopped whatever :keep says); nil otherwise.
+    public var endOfLife: String? = nil
 
     public init(
         backend: BackendKind, label: String, target: String, imageId: String? = nil, serverName: String? = nil,
@@ -45,6 +48,11 @@ public struct SessionDescriptor: Sendable, Equatable {
 
     /// `local:3f2a`, as the prompt shows it.
     public var promptName: String { "\(backend.rawValue):\(label)" }
+
+    /// The banner's words for a created session: ``endOfLife``, else whether it is deleted or kept on exit.
+    public func createdFate(kept: Bool) -> String {
+        endOfLife ?? (kept ? "created, kept on exit" : "created, deleted on exit unless :keep")
+    }
 }
 
 /// Whether baysh created a session (and so deletes it on exit unless kept) or attached to one.

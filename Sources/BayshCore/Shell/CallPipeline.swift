@@ -63,6 +63,8 @@ extension Shell {
         var kind: ShellRecord.Kind
         var error: String?
         var schema: Value?
+        /// A line with captures or a path is recorded as typed, so a replay substitutes again.
+        var keepsTypedLine = false
     }
 
     @discardableResult
@@ -91,7 +93,8 @@ extension Shell {
         // transcript replays the command, and Ctrl-C stopped only the printing of its output, not the command.
         await observer?.shellDidRun(ShellRecord(
             line: entry.text, kind: result.kind, output: output, failed: failed, error: result.error,
-            elapsed: ContinuousClock.now - started, schema: result.schema, answers: answers))
+            elapsed: ContinuousClock.now - started, schema: result.schema, keepsTypedLine: result.keepsTypedLine,
+            answers: answers))
         // A tool list the server changed during the command is in place before the next prompt.
         await adoptRefetchedTools()
         return CommandOutcome(output: output, failed: failed, savedFiles: result.outcome.savedFiles)
@@ -99,11 +102,14 @@ extension Shell {
 
     private func runCall(_ entry: EnteredLine) async -> LineResult {
         // 2, 3. Parse the line and type its arguments by the tool's schema.
+        let parts = LineParts(entry.tokens, text: entry.text)
         let call: ResolvedCall
         let schema: Value?
-        await refreshIfUnknown(entry.tokens)
-        switch await resolveInterruptibly(entry.tokens) {
-        case .success(let resolved): (call, schema) = resolved
+        let substituted: Bool
+        await refreshIfUnknown(parts.call)
+        switch await resolveInterruptibly(parts.call) {
+        case .success(let resolved):
+            (call, schema, substituted) = (resolved.call, resolved.schema, !resolved.substitutions.isEmpty)
         case .failure(let error):
             let output = DiagnosticText.render(error.diagnostics, line: entry.text)
             return LineResult(outcome: CommandOutcome(output: output, failed: true), kind: .refused)
@@ -129,13 +135,19 @@ extension Shell {
             let kind = ShellRecord.Kind.call(tool: call.tool, arguments: call.arguments, result: nil)
             return LineResult(
                 outcome: CommandOutcome(output: output, failed: true), kind: kind, error: failure.message,
-                schema: schema)
+                schema: schema, keepsTypedLine: substituted || !parts.isPlain)
         case .success(let (result, elapsed)):
-            let renderer = ResultRenderer(
-                format: settings.format,
-                truncation: TerminalText.isTerminal(STDOUT_FILENO) ? TruncationLimits() : nil,
-                outputFolder: outputFolder)
-            let rendered = renderer.render(result, tool: call.tool)
+            let rendered: RenderedResult
+            if let path = parts.path, !result.isError {
+                rendered = renderPath(path, of: result, line: entry.text, capture: parts.captureName)
+            } else {
+                let renderer = ResultRenderer(
+                    format: settings.format,
+                    truncation: TerminalText.isTerminal(STDOUT_FILENO) ? TruncationLimits() : nil,
+                    outputFolder: outputFolder)
+                rendered = renderer.render(result, tool: call.tool)
+                keep(result, as: parts.captureName)
+            }
             output.append(rendered.output)
             if settings.showTiming {
                 output.errorLine("took \((result.elapsed > .zero ? result.elapsed : elapsed).shortText)", style: .dim)
@@ -143,7 +155,7 @@ extension Shell {
             let kind = ShellRecord.Kind.call(tool: call.tool, arguments: call.arguments, result: result)
             return LineResult(
                 outcome: CommandOutcome(output: output, failed: rendered.failed, savedFiles: rendered.savedFiles),
-                kind: kind, schema: schema)
+                kind: kind, schema: schema, keepsTypedLine: substituted || !parts.isPlain)
         }
     }
 
@@ -151,15 +163,20 @@ extension Shell {
 
     /// The arguments `line` would send: parsed, typed by the tool's schema and validated. Unknown tools get a
     /// did-you-mean; when the tool list could not be fetched, values are typed by their look alone.
+    /// A `NAME = ` in front and a ` | PATH` after the call are left out; `$x` values are substituted.
     public func resolve(_ line: String) throws(CallLineError) -> ResolvedCall {
-        try resolve(CallLineTokenizer.tokenize(line)).call
+        try resolve(LineParts(CallLineTokenizer.tokenize(line), text: line).call).call
     }
 
     /// ``resolve(_:)`` on a tokenized line, giving the schema the arguments were typed by as well (nil when the
-    /// tool list is unknown).
-    func resolve(_ line: TokenizedLine) throws(CallLineError) -> (call: ResolvedCall, schema: Value?) {
-        let call = try CallLine.parse(line)
-        guard toolsKnown else { return (try ArgumentResolver(schema: nil).resolve(call), nil) }
+    /// tool list is unknown) and the captures substituted into it.
+    func resolve(_ line: TokenizedLine) throws(CallLineError)
+        -> (call: ResolvedCall, schema: Value?, substitutions: [CaptureSubstitution])
+    {
+        let (call, substitutions) = try captures.substitute(try CallLine.parse(line))
+        guard toolsKnown else {
+            return (try ArgumentResolver(schema: nil).resolve(call), nil, substitutions)
+        }
         guard let tool = tools.tool(named: call.tool) else {
             throw CallLineError(diagnostics: [
                 CallLineDiagnostic.unknownTool(call.tool, column: call.toolColumn, tools: tools.names)
@@ -167,16 +184,17 @@ extension Shell {
         }
         // Built from the compact form on each read: read once, used for resolving and for the record.
         let schema = tool.inputSchema
-        return (try ArgumentResolver(schema: schema).resolve(call), schema)
+        return (try ArgumentResolver(schema: schema).resolve(call), schema, substitutions)
     }
 
     /// ``resolve(_:)`` with Ctrl-C stopping a slow schema `pattern` check (see ``PatternBudget``); a script has no
     /// handler, so Ctrl-C ends it as usual.
-    private func resolveInterruptibly(
-        _ line: TokenizedLine
-    ) async -> Result<(call: ResolvedCall, schema: Value?), CallLineError> {
+    private func resolveInterruptibly(_ line: TokenizedLine) async -> Result<
+        (call: ResolvedCall, schema: Value?, substitutions: [CaptureSubstitution]), CallLineError
+    > {
+        typealias Resolved = (call: ResolvedCall, schema: Value?, substitutions: [CaptureSubstitution])
         let budget = PatternBudget(limit: patternTimeLimit)
-        let attempt = { () -> Result<(call: ResolvedCall, schema: Value?), CallLineError> in
+        let attempt = { () -> Result<Resolved, CallLineError> in
             PatternBudget.$current.withValue(budget) {
                 do throws(CallLineError) { return .success(try self.resolve(line)) } catch { return .failure(error) }
             }
@@ -189,7 +207,7 @@ extension Shell {
 
     /// Whether to go on with calling `name`: true unless the tool is destructive, someone at a terminal can be
     /// asked, `--yes` is off, the tool was not answered `a` (always) before, and the answer is no.
-    private func confirmIfDestructive(_ name: String) async -> Bool {
+    func confirmIfDestructive(_ name: String) async -> Bool {
         guard let tool = tools.tool(named: name), tool.needsConfirmation, editor.isInteractive,
             !settings.assumeYes, !confirmedTools.contains(tool.name)
         else { return true }

@@ -83,16 +83,19 @@ extension MetaCommand {
         help: """
             Parses LINE as a tool call, types its arguments by the tool's schema and validates them, then prints
             the arguments object that would be sent, warnings, and errors with a caret under the token at fault.
-            Nothing is called.
+            Each $x or $x.path value is shown with what it stood for. Nothing is called.
             """,
         completion: .callLine
     ) { shell, invocation in
         let line = invocation.rest
         guard !line.trimmingCharacters(in: .whitespaces).isEmpty else { return .failure("usage: :explain LINE") }
         do throws(CallLineError) {
-            let call = try shell.resolve(line)
+            let (call, substitutions) = try shell.resolveShowingSubstitutions(line)
             var output = RenderedOutput()
             output.line(ResultRenderer.encode(.object(call.arguments)))
+            for substitution in substitutions {
+                output.errorLine("\(substitution.written) → \(preview(substitution.value))", style: .dim)
+            }
             output.append(DiagnosticText.render(call.warnings, line: line, asWarnings: true))
             return CommandOutcome(output: output)
         } catch {

@@ -55,6 +55,7 @@ public struct MetaCommand: Sendable {
         [help, tools, describe, explain, refresh, server]
         + [session, info, labels, link, delete, keep, reconnect]
         + [status, pause, resume, new]
+        + [vars, find, bench, wire]
         + [timeout, timing, format, set, loglevel, history, rerun, quit]
 }
 

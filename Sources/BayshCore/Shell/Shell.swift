@@ -84,6 +84,8 @@ public final class Shell {
     /// Destructive tools the user answered `a` (always) for: asking before every `shell` call would make the
     /// local session, whose shell tool is destructive, tiresome to explore.
     var confirmedTools: Set<String> = []
+    /// Results kept by `x = LINE`, and the last one (`$_`).
+    public let captures = CaptureStore()
 
     public init(
         session: any Session, editor: any LineEditor, writer: TerminalWriter = .standard(),
@@ -296,8 +298,10 @@ public final class Shell {
     private func configureEditor() {
         let liveTools = self.liveTools
         let entries = metaCommands.map(\.entry)
+        let captures = self.captures
         editor.setCompletion { line, cursor in
-            Completer.complete(line: line, cursor: cursor, tools: liveTools.get(), metaCommands: entries)
+            Completer.complete(
+                line: line, cursor: cursor, tools: liveTools.get(), metaCommands: entries, lastResult: captures.last)
         }
         if settings.hints {
             editor.setHints { line in Hinter.hint(line: line, tools: liveTools.get()) }
@@ -310,7 +314,7 @@ public final class Shell {
         var output = RenderedOutput()
         let count = toolsKnown ? "\(tools.count) tools" : toolsLoading != nil ? "loading tools" : "tools unknown"
         let fate = session.ownership == .created
-            ? (settings.keepSession ? "created, kept on exit" : "created, deleted on exit unless :keep")
+            ? session.descriptor.createdFate(kept: settings.keepSession)
             : "attached"
         output.errorLine(
             "baysh \(BayshVersion.current) · \(session.descriptor.promptName) (\(fate)) · \(count)\n"

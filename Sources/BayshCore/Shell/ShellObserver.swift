@@ -40,12 +40,15 @@ public struct ShellRecord: Sendable {
     public var elapsed: Duration
     /// The schema a call's arguments were typed by (nil for other lines, or when the tool list is unknown).
     var schema: Value? = nil
+    /// Set for a line whose meaning depends on earlier results (`x = LINE`, `$x`, `| PATH`): a transcript keeps
+    /// it as typed, so a replay substitutes the replay's own results.
+    var keepsTypedLine = false
 
     /// The line as a transcript holds it: a call that was sent as its canonical line (``CallLineRenderer``, by the
     /// schema the shell typed it with: `read_file a.txt` is `read_file path=a.txt`), any other line as entered.
     /// Rendered on each read, so only an observer that wants it pays for it.
     public var canonicalLine: String {
-        guard case .call(let tool, let arguments, _) = kind else { return line }
+        guard case .call(let tool, let arguments, _) = kind, !keepsTypedLine else { return line }
         return CallLineRenderer.render(tool: tool, arguments: arguments, schema: schema)
     }
 

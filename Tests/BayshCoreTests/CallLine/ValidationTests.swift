@@ -172,6 +172,17 @@ import Testing
         var seen: Set<CallLineDiagnostic.Kind> = [
             CallLineDiagnostic.unknownTool("shel", tools: ["shell"]).kind,
         ]
+        // The shell's own steps around a call: `$x` substitution and `| PATH`.
+        do {
+            _ = try CaptureStore().substitute(try CallLine.parse("t n=$nope"))
+        } catch {
+            seen.formUnion(error.diagnostics.map(\.kind))
+        }
+        do throws(ResultPathError) {
+            _ = try ResultPath.parse("size")
+        } catch {
+            seen.insert(error.diagnostic(pathColumn: 0).kind)
+        }
         for (line, kind) in lines {
             let found = diagnostics(line, schema)
             #expect(found.map(\.kind) == [kind], "\(line): \(found.map(\.message))")

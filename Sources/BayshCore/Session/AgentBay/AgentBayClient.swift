@@ -35,6 +35,8 @@ public final class AgentBayClient: Sendable {
     public let retryPolicy: AgentBayRetryPolicy
     let logger: Logger
     let urlSession: URLSession
+    /// `:wire`: each HTTP request and its answer, when on.
+    public let wireTap = WireTap()
     private let userAgent: String
     /// The sessions of mutating requests in flight, so ``close()`` ends them too.
     private let oneShots = Mutex<[ObjectIdentifier: URLSession]>([:])
@@ -168,10 +170,11 @@ public final class AgentBayClient: Sendable {
                     "url": .string(Redactor.shared.redact(request.url?.absoluteString ?? "")),
                 ])
             let retryReason: String
-            let sent = ContinuousClock.now
+            let sentAt = ContinuousClock.now
             let outcome = idempotent
                 ? await HTTPExchange.perform(request, on: urlSession, deadline: timeouts.deadline)
                 : await performOnce(request, deadline: timeouts.deadline)
+            if wireTap.isOn { wireTap.exchange(request: request, outcome: outcome, elapsed: .now - sentAt) }
             switch outcome {
             case .answered(let data, let response):
                 do {
@@ -192,7 +195,7 @@ public final class AgentBayClient: Sendable {
                 guard canRetry, attempt < retryPolicy.maxAttempts else {
                     throw transportError(
                         operation, failure, retried: attempt > 1, idempotent: idempotent,
-                        waited: ContinuousClock.now - sent)
+                        waited: ContinuousClock.now - sentAt)
                 }
                 retryReason = failure.reason
             case .timedOut:

@@ -14,6 +14,7 @@ public final class AgentBaySession: Session {
     public let vpc: VPCInfo?
     /// The client this session talks through (one keep-alive connection for its lifetime).
     public let client: AgentBayClient
+    public var wireTap: WireTap? { client.wireTap }
     /// The image the session was created with (nil when attached and the server did not say).
     public let imageId: String?
     /// CreateMcpSession/GetSession facts.

@@ -59,7 +59,8 @@ final class MCPConnection: Sendable {
     /// Starts or reaches the server and runs the `initialize` handshake within `timeout`.
     /// `toolsChanged` runs on `notifications/tools/list_changed`; `talk` takes what else the server says and asks.
     static func open(
-        _ target: MCPTarget, timeout: Duration, talk: ServerTalk, toolsChanged: @escaping @Sendable () -> Void
+        _ target: MCPTarget, timeout: Duration, talk: ServerTalk, wire: WireTap? = nil,
+        toolsChanged: @escaping @Sendable () -> Void
     ) async throws -> MCPConnection {
         let client = Client(name: "baysh", version: BayshVersion.current, capabilities: capabilities)
         await client.onNotification(ToolListChangedNotification.self) { _ in toolsChanged() }
@@ -80,7 +81,7 @@ final class MCPConnection: Sendable {
             let reading = ReadProgress()
             transport = PipeTransport(
                 input: child.stdoutDescriptor, output: child.stdinDescriptor, closesDescriptors: true,
-                peer: "MCP server '\(display)'", router: router, progress: reading
+                peer: "MCP server '\(display)'", router: router, progress: reading, wire: wire
             ) { reason in
                 if case .protocolViolation = reason, !reading.reachedEndOfFile {
                     broken.record(reason)
@@ -99,7 +100,7 @@ final class MCPConnection: Sendable {
             router.listen { message in talk.take(message) { answer in try? pipe.value?.post(answer) { _ in } } }
         case .http(let url, let headers, let bearer):
             let http = StreamableHTTPTransport(
-                url: url, headers: headers, bearer: bearer, requestTimeout: timeout, router: router)
+                url: url, headers: headers, bearer: bearer, requestTimeout: timeout, router: router, wire: wire)
             transport = http
             process = nil
             // An answer to the server is a POST of its own, which must not hold up the stream that asked.

@@ -26,6 +26,8 @@ public final class MCPSession: Session {
     /// Where the server is.
     public let target: MCPTarget
 
+    /// `:wire`: the JSON-RPC messages of this connection and of any made again by a reconnect.
+    public let wireTap: WireTap?
     private let connectTimeout: Duration
     private let readTimeout: Duration
     private let state: Mutex<State>
@@ -55,22 +57,26 @@ public final class MCPSession: Session {
     ) async throws -> MCPSession {
         let toolsChanged = ToolsChangedRelay()
         let talk = ServerTalk()
-        let connection = try await MCPConnection.open(target, timeout: timeout, talk: talk) { toolsChanged.fire() }
+        let wire = WireTap()
+        let connection = try await MCPConnection.open(target, timeout: timeout, talk: talk, wire: wire) {
+            toolsChanged.fire()
+        }
         let serverName = [name, connection.handshake.serverInfo.name].compactMap { $0 }
             .first { !$0.trimmingCharacters(in: .whitespaces).isEmpty } ?? target.fallbackName
         talk.named(serverName)
         let session = MCPSession(
             target: target, serverName: serverName, connection: connection, connectTimeout: timeout,
-            readTimeout: readTimeout, talk: talk)
+            readTimeout: readTimeout, talk: talk, wire: wire)
         toolsChanged.attach(session)
         return session
     }
 
     private init(
         target: MCPTarget, serverName: String, connection: MCPConnection, connectTimeout: Duration,
-        readTimeout: Duration, talk: ServerTalk
+        readTimeout: Duration, talk: ServerTalk, wire: WireTap
     ) {
         self.talk = talk
+        self.wireTap = wire
         self.target = target
         self.serverName = serverName
         self.connectTimeout = connectTimeout
@@ -84,9 +90,11 @@ public final class MCPSession: Session {
         var serverLog: String?
         if case .stdio(_, _, _, .file(let log)) = target { serverLog = log }
         // A server baysh started ends with it, and a remote one is reached by its URL: no session id reattaches.
-        self.descriptor = SessionDescriptor(
+        var descriptor = SessionDescriptor(
             backend: .mcp, label: serverName, target: "mcp-" + Self.targetSlug(serverName), serverName: serverName,
             serverLog: serverLog, reattachable: false)
+        if case .stdio = target { descriptor.endOfLife = "server process started by baysh, stopped on exit" }
+        self.descriptor = descriptor
         self.state = Mutex(State(connection: connection))
     }
 
@@ -339,7 +347,9 @@ public final class MCPSession: Session {
         }
         defer { reconnecting.withLock { $0 = false } }
         await close()
-        let connection = try await MCPConnection.open(target, timeout: connectTimeout, talk: talk) { [weak self] in
+        let connection = try await MCPConnection.open(
+            target, timeout: connectTimeout, talk: talk, wire: wireTap
+        ) { [weak self] in
             self?.markToolsStale()
         }
         state.withLock {

@@ -47,6 +47,8 @@ public actor StreamableHTTPTransport: Transport {
     private let requestTimeout: Duration
     private let retries: RetryBackoff
     private let answers: ResponseRouter?
+    /// `:wire`: each message sent and received, when on.
+    private let wire: WireTap?
     private let facts = HTTPSessionFacts()
     private let exchanges = StreamedExchangeRouter()
     private var session: URLSession?
@@ -68,8 +70,9 @@ public actor StreamableHTTPTransport: Transport {
     public init(
         url: URL, headers: [String: String] = [:], bearer: Secret? = nil, requestTimeout: Duration = .seconds(60),
         retries: RetryBackoff = StreamableHTTPTransport.defaultRetries, router: ResponseRouter? = nil,
-        logger: Logger? = nil
+        logger: Logger? = nil, wire: WireTap? = nil
     ) {
+        self.wire = wire
         self.url = url
         self.retries = retries
         self.headers = headers
@@ -122,6 +125,7 @@ public actor StreamableHTTPTransport: Transport {
             throw SessionError.transport("not connected to \(Self.describe(url))")
         }
         let isInitialize = Self.isInitialize(data)
+        if let wire, wire.isOn { wire.message(.sent, data) }
         let method = Self.method(of: data)
         let repeatable = method.map { Self.repeatableMethods.contains($0) } ?? false
         var generator = SystemRandomNumberGenerator()
@@ -181,8 +185,9 @@ public actor StreamableHTTPTransport: Transport {
 
     /// Where a received message goes: to a call waiting in the router, else to the SDK client.
     private var delivery: @Sendable (Data) -> Void {
-        let (continuation, answers) = (continuation, answers)
+        let (continuation, answers, wire) = (continuation, answers, wire)
         return { message in
+            if let wire, wire.isOn { wire.message(.received, message) }
             guard let answers else {
                 continuation.yield(message)
                 return

@@ -38,6 +38,8 @@ public actor PipeTransport: Transport {
     private let ledger: RequestLedger?
     private let router: ResponseRouter?
     private let writer: PipeWriter
+    /// `:wire`: each message sent and received, when on.
+    private let wire: WireTap?
     private var connected = false
     private var closed = false
     /// What the reading thread has read so far (a message stuck half-read, end of file).
@@ -59,8 +61,9 @@ public actor PipeTransport: Transport {
         input: Int32, output: Int32, closesDescriptors: Bool, peer: String,
         maxMessageBytes: Int = PipeTransport.defaultMaxMessageBytes,
         answersBeforeEnd: Bool = false, router: ResponseRouter? = nil, progress: ReadProgress = ReadProgress(),
-        logger: Logger? = nil, ended: @escaping @Sendable (SessionError) -> Void = { _ in }
+        logger: Logger? = nil, wire: WireTap? = nil, ended: @escaping @Sendable (SessionError) -> Void = { _ in }
     ) {
+        self.wire = wire
         self.progress = progress
         self.input = input
         self.output = output
@@ -111,7 +114,7 @@ public actor PipeTransport: Transport {
     private func reading(
         continuation: AsyncThrowingStream<Data, Swift.Error>.Continuation
     ) -> @Sendable () -> SessionError {
-        let (ledger, peer, logger) = (ledger, peer, logger)
+        let (ledger, peer, logger, wire) = (ledger, peer, logger, wire)
         guard let router else {
             let reader = LineReader(descriptor: input, maxLineBytes: maxMessageBytes, peer: peer, progress: progress)
             return {
@@ -128,6 +131,8 @@ public actor PipeTransport: Transport {
                 MessageReader.Delegate(
                     itemSink: { router.toolPage(for: $0) },
                     deliver: { message in
+                        // Off, this is the one check per message; on, the message is encoded again to be shown.
+                        if let wire, wire.isOn { wire.message(.received, Data(JSONText.encode(message).utf8)) }
                         if router.routeRunningWaiter(message) { return }
                         if router.takeServerMessage(message) { return }
                         let data = Data(JSONText.encode(message).utf8)
@@ -159,6 +164,7 @@ public actor PipeTransport: Transport {
         guard connected, !closed else {
             throw SessionError.transport("not connected to \(peer)")
         }
+        if let wire, wire.isOn { wire.message(.sent, data) }
         try await writer.write(data)
         ledger?.answered()
     }
@@ -167,6 +173,7 @@ public actor PipeTransport: Transport {
     /// the call's deadline and cancellation keep working while a peer that stopped reading holds the line up.
     /// `failed` runs if the line cannot be written (the peer has gone, the transport was disconnected).
     public nonisolated func post(_ data: Data, failed: @escaping @Sendable (SessionError) -> Void) throws {
+        if let wire, wire.isOn { wire.message(.sent, data) }
         try writer.post(data) { error in
             if let error { failed(error) }
         }
