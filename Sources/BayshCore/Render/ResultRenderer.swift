@@ -57,12 +57,7 @@ public struct ResultRenderer: Sendable {
     }
 
     /// JSON with sorted keys, so the same result always prints the same.
-    static func encode(_ value: Value) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        guard let data = try? encoder.encode(value) else { return "\(value)" }
-        return String(decoding: data, as: UTF8.self)
-    }
+    static func encode(_ value: Value) -> String { ValueJSON.pretty(value) }
 
     /// The rendering of one result, item by item.
     private struct State {

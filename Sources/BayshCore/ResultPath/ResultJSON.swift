@@ -45,7 +45,7 @@ public enum ResultPathOutput {
     public static func text(_ values: [Value]) -> String {
         if values.count == 1, let only = values.first {
             if case .string(let string) = only { return string }
-            return ResultRenderer.encode(only)
+            return ValueJSON.pretty(only)
         }
         return values.map { value in
             if case .string(let string) = value { return string }
