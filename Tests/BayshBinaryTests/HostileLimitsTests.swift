@@ -130,6 +130,26 @@ struct HostileLimitsTests {
         }
     }
 
+    /// An error answer to `initialize` keeps the server's code and words too (the SDK's own handshake would say
+    /// "Connection closed" for -32000).
+    @Test(arguments: [-32000, -32603]) func aRefusedHandshakeSaysWhy(code: Int) async throws {
+        let script = MCPFixtures.packageRoot.appendingPathComponent(
+            "Tests/BayshCoreTests/MCP/Fixtures/refusing_handshake.py").path
+        let target = MCPTarget.stdio(
+            command: [try MCPFixtures.python, script, String(code)], environment: [:], workingDirectory: nil,
+            stderr: .discard)
+        do {
+            let session = try await MCPSession.connect(target, timeout: .seconds(10))
+            await session.close()
+            Issue.record("the handshake was refused, yet a session opened")
+        } catch let error as SessionError {
+            #expect(
+                error.description.hasSuffix(
+                    "refused the handshake: JSON-RPC error \(code): license expired for this host"),
+                "\(error.description)")
+        }
+    }
+
     /// Two tools under one name are reported, not dropped silently.
     @Test func duplicateToolNamesAreReported() throws {
         let baysh = try BayshProcess()

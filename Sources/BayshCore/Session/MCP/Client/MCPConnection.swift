@@ -130,6 +130,14 @@ final class MCPConnection: Sendable {
                 await process?.terminate()
                 throw own
             }
+            // An error answer to `initialize`: the server's own code and words, not the SDK's stand-in text (the
+            // server may exit once refused; its answer is still the reason).
+            if !(error is SessionError), let answer = router.takeSDKError() {
+                await process?.terminate()
+                throw SessionError.transport(
+                    "MCP server '\(process?.displayCommand ?? target.fallbackName)' refused the handshake: "
+                        + answer.text)
+            }
             // Give an exiting child a moment, so the error names its status and stderr instead of a broken pipe.
             if let process, await process.waitForExit(timeout: .milliseconds(500)),
                 let reason = broken.reason

@@ -192,7 +192,10 @@ public actor StreamableHTTPTransport: Transport {
                 continuation.yield(message)
                 return
             }
-            if !answers.route(message), !answers.takeServerMessage(message) { continuation.yield(message) }
+            if !answers.route(message), !answers.takeServerMessage(message) {
+                answers.passingToSDK(message)
+                continuation.yield(message)
+            }
         }
     }
 

@@ -135,6 +135,7 @@ public actor PipeTransport: Transport {
                         if let wire, wire.isOn { wire.message(.received, Data(JSONText.encode(message).utf8)) }
                         if router.routeRunningWaiter(message) { return }
                         if router.takeServerMessage(message) { return }
+                        router.passingToSDK(message)
                         let data = Data(JSONText.encode(message).utf8)
                         ledger?.received(data)
                         continuation.yield(data)

@@ -58,12 +58,39 @@ public final class ResponseRouter: Sendable {
     /// Takes what the server says or asks on its own (progress, logs, requests to the client) before the SDK client
     /// sees it; see ``ServerTalk``.
     private let serverMessages = Mutex<(@Sendable (Value) -> Bool)?>(nil)
+    /// The last error answer left to the SDK (the handshake's): the SDK keeps only its code for -32000, -32001 and
+    /// -32603, so the server's own words are kept here for the error baysh shows.
+    private let sdkError = Mutex<JSONRPCErrorAnswer?>(nil)
 
     public init() {}
 
     /// Sets who takes the server's own messages (notifications and requests): `take` says whether it took one.
     func listen(_ take: @escaping @Sendable (Value) -> Bool) {
         serverMessages.withLock { $0 = take }
+    }
+
+    /// Notes `message` on its way to the SDK when it is an error answer (see ``takeSDKError()``).
+    func passingToSDK(_ message: Value) {
+        guard case .object(let members) = message, members["error"] != nil, members["method"] == nil,
+            let error = JSONRPCErrorAnswer(answer: members)
+        else { return }
+        sdkError.withLock { $0 = error }
+    }
+
+    /// ``passingToSDK(_:)-(Value)`` for the raw bytes of a message (HTTP); only a message naming `"error"` is parsed.
+    func passingToSDK(_ message: Data) {
+        guard message.range(of: Data(#""error""#.utf8)) != nil,
+            case .success(let parsed) = message.withUnsafeBytes({ JSONText.parse(bytes: $0) })
+        else { return }
+        passingToSDK(parsed)
+    }
+
+    /// The last error answer the SDK got, once.
+    func takeSDKError() -> JSONRPCErrorAnswer? {
+        sdkError.withLock { error in
+            defer { error = nil }
+            return error
+        }
     }
 
     /// Offers a message that answers no call to the listener set with ``listen(_:)``; false leaves it to the SDK.
