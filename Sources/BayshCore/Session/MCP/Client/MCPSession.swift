@@ -27,7 +27,9 @@ public final class MCPSession: Session {
     public let target: MCPTarget
 
     private let connectTimeout: Duration
-    private let readTimeout: Duration
+    let readTimeout: Duration
+    /// Resources and prompts as last listed (MCPSession+Catalog.swift).
+    let catalog = Mutex(CatalogCache())
     private let state: Mutex<State>
     /// Serialises reconnects so two `:reconnect`s cannot start two servers.
     private let reconnecting = Mutex(false)
