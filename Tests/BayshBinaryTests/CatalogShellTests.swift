@@ -45,6 +45,20 @@ struct CatalogShellTests {
         #expect(replay.stderr.contains("all match"))
     }
 
+    @Test(":describe and :session say what the server offers and the protocol revision")
+    func offers() async throws {
+        let baysh = try BayshProcess()
+        defer { baysh.removeFolders() }
+        let run = try await baysh.run(try Self.server() + ["-c", ":describe", "-c", ":session"])
+        #expect(run.status == 0, "\(run.stderr)")
+        // :describe's table, then :session's (one column wider).
+        #expect(run.stdout.contains("offers:    tools, resources, prompts, completions\nprotocol:  2025-11-25"))
+        #expect(run.stdout.contains("offers:     tools, resources, prompts, completions\nprotocol:   2025-11-25"))
+        let local = try await baysh.run(["--local", "-c", ":describe"])
+        #expect(local.status == 0)
+        #expect(!local.stdout.contains("offers:"))
+    }
+
     @Test("bad input: unknown prompt, missing and misspelt arguments, unknown resource")
     func refusals() async throws {
         let baysh = try BayshProcess()

@@ -103,6 +103,13 @@ public protocol Session: AnyObject, Sendable {
     /// Whether the server answers `completion/complete`.
     var offersCompletions: Bool { get }
 
+    /// What the server declared it offers (`tools (list_changed), resources, prompts, completions`), for
+    /// `:session` and `:describe`; nil where there is no server handshake.
+    var serverOffers: String? { get }
+
+    /// The MCP protocol revision in use (`2025-11-25`); nil where the backend does not speak MCP to baysh.
+    var protocolRevision: String? { get }
+
     /// `resources/list` and `resources/templates/list`, every page of both.
     func listResources() async throws -> [ResourceInfo]
 

@@ -108,6 +108,8 @@ extension Session {
     public var cachedResources: [ResourceInfo]? { nil }
     public var cachedPrompts: [PromptInfo]? { nil }
     public var offersCompletions: Bool { false }
+    public var serverOffers: String? { nil }
+    public var protocolRevision: String? { nil }
 
     public func listResources() async throws -> [ResourceInfo] {
         throw catalogUnsupported("resources/list")

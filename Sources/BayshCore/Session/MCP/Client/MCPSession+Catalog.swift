@@ -13,6 +13,8 @@ extension MCPSession {
     public var cachedResources: [ResourceInfo]? { catalog.withLock { $0.resources } }
     public var cachedPrompts: [PromptInfo]? { catalog.withLock { $0.prompts } }
     public var offersCompletions: Bool { handshake?.capabilities.completions != nil }
+    public var serverOffers: String? { handshake.map { Self.describe($0.capabilities) } }
+    public var protocolRevision: String? { handshake?.protocolVersion }
 
     public func listResources() async throws -> [ResourceInfo] {
         let resources = try await pages("resources/list", items: "resources").map { item in

@@ -389,7 +389,7 @@ public final class MCPSession: Session {
             isError: true, requestId: requestId, elapsed: elapsed)
     }
 
-    private static func describe(_ capabilities: Server.Capabilities) -> String {
+    static func describe(_ capabilities: Server.Capabilities) -> String {
         var parts: [String] = []
         if let tools = capabilities.tools { parts.append(tools.listChanged == true ? "tools (list_changed)" : "tools") }
         if capabilities.resources != nil { parts.append("resources") }
