@@ -86,6 +86,28 @@ struct CatalogShellTests {
         #expect(run.stderr.contains("prompts/list is not available on a local session"))
     }
 
+    @Test("an AgentBay session (the fake) says it has none; an HTTP server's catalog works from --url")
+    func agentBayAndHTTP() async throws {
+        try await AgentBayShellTests.withFake { _, baysh in
+            let run = try await baysh.run(["-c", ":resources", "-c", ":read notes://milk", "-c", ":prompts"])
+            #expect(run.status != 0)
+            for operation in ["resources/list", "resources/read", "prompts/list"] {
+                #expect(
+                    run.stderr.contains("\(operation) is not available on a agentbay session: agentbay sessions offer tools only"),
+                    "\(run.stderr)")
+            }
+        }
+        try await withLoopbackServer(script: MCPFixtures.catalogServerScript, arguments: ["http"]) { url in
+            let baysh = try BayshProcess()
+            defer { baysh.removeFolders() }
+            let run = try await baysh.run(
+                ["--url", url.absoluteString, "-c", ":read notes://milk", "-c", ":prompt show_note mail"])
+            #expect(run.status == 0, "\(run.stderr)")
+            #expect(run.stdout.contains("buy two litres of milk"))
+            #expect(run.stdout.contains("user:\nWhat does note mail say?"))
+        }
+    }
+
     @Test("Tab completes prompt names, URIs, and values through completion/complete")
     func tabCompletion() throws {
         let baysh = try BayshProcess()
