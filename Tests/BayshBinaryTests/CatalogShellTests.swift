@@ -59,6 +59,19 @@ struct CatalogShellTests {
         #expect(!local.stdout.contains("offers:"))
     }
 
+    @Test("--protocol 2026 speaks the stateless revision; a wrong value is refused with the choices")
+    func protocolFlag() async throws {
+        let baysh = try BayshProcess()
+        defer { baysh.removeFolders() }
+        let run = try await baysh.run(try Self.server() + ["--protocol", "2026", "-c", ":session", "-c", ":read notes://milk"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("protocol:   2026-07-28"))
+        #expect(run.stdout.contains("buy two litres of milk"))
+        let wrong = try await baysh.run(try Self.server() + ["--protocol", "2027", "-c", ":session"])
+        #expect(wrong.status != 0)
+        #expect(wrong.stderr.contains("--protocol 2027: give auto, 2025 or 2026"))
+    }
+
     @Test("bad input: unknown prompt, missing and misspelt arguments, unknown resource")
     func refusals() async throws {
         let baysh = try BayshProcess()

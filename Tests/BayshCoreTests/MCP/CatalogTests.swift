@@ -49,17 +49,63 @@ struct CatalogTests {
         #expect(info["capabilities"]?.contains("completions") == true)
     }
 
-    @Test("stdio")
-    func stdio() async throws {
-        let target = MCPTarget.stdio(command: [try MCPFixtures.python, MCPFixtures.catalogServerScript, "stdio"])
-        try await withMCPSession(target) { try await exercise($0) }
+    /// Connects with `choice`, checks the revision settled on, runs `exercise` and closes.
+    private func session(
+        _ target: MCPTarget, _ choice: MCPProtocolChoice, expecting revision: String,
+        _ body: ((MCPSession) async throws -> Void)? = nil
+    ) async throws {
+        let session = try await MCPSession.connect(target, timeout: .seconds(30), protocol: choice)
+        do {
+            #expect(session.protocolRevision == revision)
+            try await (body ?? exercise)(session)
+            #expect(try await session.callTool(name: "echo", arguments: ["text": "hi ☃"]).text == "hi ☃")
+            await session.close()
+        } catch {
+            await session.close()
+            throw error
+        }
     }
 
-    @Test("streamable HTTP")
-    func http() async throws {
+    @Test("stdio, in each era and auto", arguments: [
+        (MCPProtocolChoice.handshake, "2025-11-25"), (.modern, "2026-07-28"), (.auto, "2026-07-28"),
+    ])
+    func stdio(choice: MCPProtocolChoice, revision: String) async throws {
+        let target = MCPTarget.stdio(command: [try MCPFixtures.python, MCPFixtures.catalogServerScript, "stdio"])
+        try await session(target, choice, expecting: revision)
+    }
+
+    @Test("streamable HTTP, in each era and auto", arguments: [
+        (MCPProtocolChoice.handshake, "2025-11-25"), (.modern, "2026-07-28"), (.auto, "2026-07-28"),
+    ])
+    func http(choice: MCPProtocolChoice, revision: String) async throws {
         try await withLoopbackServer(script: MCPFixtures.catalogServerScript, arguments: ["http"]) { url in
-            try await withMCPSession(.http(url: url, headers: [:], bearer: nil)) { try await exercise($0) }
+            try await session(.http(url: url, headers: [:], bearer: nil), choice, expecting: revision)
         }
+    }
+
+    @Test("auto falls back to the handshake on a server without server/discover; 2026 refuses it clearly")
+    func handshakeOnlyServer() async throws {
+        let target = MCPTarget.stdio(command: [try MCPFixtures.testServer])
+        let session = try await MCPSession.connect(target, timeout: .seconds(30), protocol: .auto)
+        #expect(session.protocolRevision?.hasPrefix("2025") == true)
+        #expect(try await session.callTool(name: "echo", arguments: ["text": "old"]).text.contains("old"))
+        await session.close()
+        do {
+            _ = try await MCPSession.connect(target, timeout: .seconds(30), protocol: .modern)
+            Issue.record("a handshake-only server was accepted for --protocol 2026")
+        } catch {
+            #expect("\(error)".contains("does not offer the 2026-07-28 revision"), "\(error)")
+            #expect("\(error)".contains("use --protocol 2025 or auto"))
+        }
+    }
+
+    @Test("the 2026 revision's routing headers mirror the body")
+    func routingHeaders() {
+        func headers(_ json: String) -> [String: String] { StreamableHTTPTransport.routingHeaders(of: Data(json.utf8)) }
+        #expect(headers(#"{"method":"tools/list","params":{}}"#) == ["Mcp-Method": "tools/list"])
+        #expect(headers(#"{"method":"tools/call","params":{"name":"echo"}}"#) == ["Mcp-Method": "tools/call", "Mcp-Name": "echo"])
+        #expect(headers(#"{"method":"resources/read","params":{"uri":"notes://milk"}}"#)["Mcp-Name"] == "notes://milk")
+        #expect(headers(#"{"method":"prompts/get","params":{"name":"café"}}"#)["Mcp-Name"] == "=?base64?Y2Fmw6k=?=")
     }
 
     @Test("a server without resources or prompts says which method it lacks")

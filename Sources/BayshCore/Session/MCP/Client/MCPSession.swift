@@ -30,6 +30,8 @@ public final class MCPSession: Session {
     let readTimeout: Duration
     /// Resources and prompts as last listed (MCPSession+Catalog.swift).
     let catalog = Mutex(CatalogCache())
+    /// The `--protocol` choice, kept for `:reconnect`.
+    private let era: MCPProtocolChoice
     private let state: Mutex<State>
     /// Serialises reconnects so two `:reconnect`s cannot start two servers.
     private let reconnecting = Mutex(false)
@@ -53,25 +55,28 @@ public final class MCPSession: Session {
     ///   - readTimeout: Default limit for each call.
     public static func connect(
         _ target: MCPTarget, name: String? = nil, timeout: Duration = defaultConnectTimeout,
-        readTimeout: Duration = defaultReadTimeout
+        readTimeout: Duration = defaultReadTimeout, protocol choice: MCPProtocolChoice = .handshake
     ) async throws -> MCPSession {
         let toolsChanged = ToolsChangedRelay()
         let talk = ServerTalk()
-        let connection = try await MCPConnection.open(target, timeout: timeout, talk: talk) { toolsChanged.fire() }
+        let connection = try await MCPConnection.open(target, timeout: timeout, talk: talk, era: choice) {
+            toolsChanged.fire()
+        }
         let serverName = [name, connection.handshake.serverInfo.name].compactMap { $0 }
             .first { !$0.trimmingCharacters(in: .whitespaces).isEmpty } ?? target.fallbackName
         talk.named(serverName)
         let session = MCPSession(
             target: target, serverName: serverName, connection: connection, connectTimeout: timeout,
-            readTimeout: readTimeout, talk: talk)
+            readTimeout: readTimeout, talk: talk, era: choice)
         toolsChanged.attach(session)
         return session
     }
 
     private init(
         target: MCPTarget, serverName: String, connection: MCPConnection, connectTimeout: Duration,
-        readTimeout: Duration, talk: ServerTalk
+        readTimeout: Duration, talk: ServerTalk, era: MCPProtocolChoice
     ) {
+        self.era = era
         self.talk = talk
         self.target = target
         self.serverName = serverName
@@ -201,8 +206,10 @@ public final class MCPSession: Session {
         // JSONText rather than Foundation's coders: on this hot path they cost a third of the call rate. The
         // envelope is fixed text; only `params` needs encoding.
         var params = params
-        if reportsProgress, case .object(var members) = params {
-            members["_meta"] = ["progressToken": .string(idText)]
+        if reportsProgress || connection.modernMeta != nil, case .object(var members) = params {
+            var meta = connection.modernMeta ?? [:]
+            if reportsProgress { meta["progressToken"] = .string(idText) }
+            members["_meta"] = .object(meta)
             params = .object(members)
         }
         let request = Data(
@@ -239,6 +246,9 @@ public final class MCPSession: Session {
             throw SessionError.protocolViolation(
                 "MCP server '\(serverName)' answered \(operation) with a JSON array, not a JSON-RPC response object: "
                     + "the server does not follow MCP; report it to the server's authors")
+        }
+        if connection.modernMeta != nil {
+            try ServerDiscovery.refuseInputRequired(members, operation: operation, server: serverName)
         }
         return (members, ContinuousClock.now - started, id)
     }
@@ -341,7 +351,8 @@ public final class MCPSession: Session {
         }
         defer { reconnecting.withLock { $0 = false } }
         await close()
-        let connection = try await MCPConnection.open(target, timeout: connectTimeout, talk: talk) { [weak self] in
+        let connection = try await MCPConnection.open(target, timeout: connectTimeout, talk: talk, era: era) {
+            [weak self] in
             self?.markToolsStale()
         }
         state.withLock {
