@@ -72,6 +72,28 @@ struct CatalogShellTests {
         #expect(wrong.stderr.contains("--protocol 2027: give auto, 2025 or 2026"))
     }
 
+    @Test("a 2026 input-required result asks at the same prompt; the answer is recorded and replays", arguments: ["2026", "2025"])
+    func inputRequired(era: String) async throws {
+        let baysh = try BayshProcess()
+        defer { baysh.removeFolders() }
+        let recording = baysh.root.appendingPathComponent("milk.txt").path
+        let terminal = try baysh.terminal(try Self.server() + ["--protocol", era, "--record", recording])
+        try terminal.waitFor(Self.prompt)
+        terminal.type("buy_milk\r")
+        try terminal.waitFor("MCP server 'catalog' asks: How much milk?")
+        try terminal.waitFor("? ")
+        terminal.type("litres=2\r")
+        try terminal.waitFor("buying 2 litres")
+        try terminal.waitFor(Self.prompt)
+        terminal.type(":quit\r")
+        #expect(try terminal.waitForExit() == 0)
+        let recorded = try String(contentsOfFile: recording, encoding: .utf8)
+        #expect(recorded.contains("> buy_milk\n? litres=2\n"), "\(recorded)")
+        let replay = try await baysh.run(try Self.server() + ["--protocol", era, "--replay", recording, "--check"])
+        #expect(replay.status == 0, "\(replay.stdout)\n\(replay.stderr)")
+        #expect(replay.stderr.contains("all match"))
+    }
+
     @Test("bad input: unknown prompt, missing and misspelt arguments, unknown resource")
     func refusals() async throws {
         let baysh = try BayshProcess()

@@ -11,8 +11,11 @@ import base64
 import socket
 import sys
 
-from mcp.server.mcpserver import MCPServer
+from typing import Annotated
+
+from mcp.server.mcpserver import Elicit, MCPServer, Resolve
 from mcp.server.mcpserver.prompts.base import AssistantMessage, UserMessage
+from pydantic import BaseModel, Field
 from mcp.types import (
     Completion,
     EmbeddedResource,
@@ -34,6 +37,20 @@ PIXEL = base64.b64decode(
 def echo(text: str) -> str:
     """Echoes text back (so the server has a tool too)."""
     return text
+
+
+class Amount(BaseModel):
+    litres: int = Field(description="how many litres")
+
+
+def ask_amount() -> Elicit[Amount]:
+    return Elicit("How much milk?", Amount)
+
+
+@server.tool()
+def buy_milk(amount: Annotated[Amount, Resolve(ask_amount)]) -> str:
+    """Asks how much milk to buy (elicitation: a standalone request in 2025, an input-required result in 2026)."""
+    return f"buying {amount.litres} litres"
 
 
 @server.resource("docs://readme", name="readme", description="The project's readme", mime_type="text/markdown")

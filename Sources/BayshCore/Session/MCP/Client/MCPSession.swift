@@ -194,7 +194,7 @@ public final class MCPSession: Session {
     /// to the conversation and starts the time limit again (see ``DeadlineRenewal``).
     func exchange(
         _ method: String, params: Value, on connection: MCPConnection, operation: String, timeout: Duration,
-        toolPage: ToolPage? = nil, reportsProgress: Bool = false
+        toolPage: ToolPage? = nil, reportsProgress: Bool = false, round: Int = 0
     ) async throws -> (answer: [String: Value], elapsed: Duration, id: ID) {
         let number = state.withLock { state in
             defer { state.nextRequestNumber += 1 }
@@ -247,8 +247,12 @@ public final class MCPSession: Session {
                 "MCP server '\(serverName)' answered \(operation) with a JSON array, not a JSON-RPC response object: "
                     + "the server does not follow MCP; report it to the server's authors")
         }
-        if connection.modernMeta != nil {
-            try ServerDiscovery.refuseInputRequired(members, operation: operation, server: serverName)
+        if connection.modernMeta != nil,
+            let retry = try await inputAnswered(members, params: params, operation: operation, round: round)
+        {
+            return try await exchange(
+                method, params: retry, on: connection, operation: operation, timeout: timeout, toolPage: toolPage,
+                reportsProgress: reportsProgress, round: round + 1)
         }
         return (members, ContinuousClock.now - started, id)
     }

@@ -16,13 +16,14 @@ enum ServerDiscovery {
     static let serverInfoKey = "io.modelcontextprotocol/serverInfo"
     static let unsupportedProtocolVersion = -32022
 
-    /// The `_meta` of every modern request. Capabilities as declared to handshake-era servers, less what this era
-    /// asks through input-required results (baysh does not answer those yet, so it does not claim elicitation or
-    /// sampling here).
+    /// The `_meta` of every modern request, with the capabilities declared to handshake-era servers: this era asks
+    /// the same questions through input-required results (MCPSession+InputRequired.swift).
     static let meta: [String: Value] = [
         protocolVersionKey: .string(MCPProtocolChoice.modernVersion),
         clientInfoKey: ["name": "baysh", "version": .string(BayshVersion.current)],
-        clientCapabilitiesKey: ["roots": ["listChanged": false]],
+        clientCapabilitiesKey: [
+            "roots": ["listChanged": false], "sampling": [:], "elicitation": ["form": [:], "url": [:]],
+        ],
     ]
 
     /// What `server/discover` said, as the handshake result the rest of baysh reads; nil when the server should be
@@ -92,15 +93,5 @@ enum ServerDiscovery {
         } catch {
             return try notModern("its server/discover result is unreadable: \(error)")
         }
-    }
-
-    /// A modern result that asks for more input (`resultType: input_required`): baysh cannot answer those yet, and
-    /// says so instead of misreading the result.
-    static func refuseInputRequired(_ answer: [String: Value], operation: String, server: String) throws {
-        guard answer["result"]?.objectValue?["resultType"] == .string("input_required") else { return }
-        throw SessionError.unsupported(
-            operation: operation, backend: .mcp,
-            reason: "MCP server '\(server)' asked for input (an input-required result of the "
-                + "\(MCPProtocolChoice.modernVersion) revision), which baysh does not answer yet; use --protocol 2025")
     }
 }
