@@ -94,6 +94,20 @@ struct CatalogShellTests {
         #expect(replay.stderr.contains("all match"))
     }
 
+    @Test("in the 2026 era log messages come at the level asked for in each request's _meta, and progress too")
+    func modernLogging() async throws {
+        let baysh = try BayshProcess()
+        defer { baysh.removeFolders() }
+        let rich = ["--mcp", "'\(try MCPFixtures.python)' '\(MCPFixtures.richServerScript)' stdio", "--server-stderr", "discard"]
+        let run = try await baysh.run(
+            rich + ["--protocol", "2026", "-c", "chatty", "-c", ":loglevel debug", "-c", "chatty", "-c", ":session"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("protocol:   2026-07-28"))
+        let output = run.stdout + run.stderr
+        #expect(output.components(separatedBy: "[info rich.core] info line").count == 3, "\(output)")
+        #expect(output.components(separatedBy: "[debug rich.core] debug detail").count == 2, "\(output)")
+    }
+
     @Test("bad input: unknown prompt, missing and misspelt arguments, unknown resource")
     func refusals() async throws {
         let baysh = try BayshProcess()

@@ -30,6 +30,9 @@ public final class MCPSession: Session {
     let readTimeout: Duration
     /// Resources and prompts as last listed (MCPSession+Catalog.swift).
     let catalog = Mutex(CatalogCache())
+    /// The log level every 2026-era request asks for (that era has no `logging/setLevel`); info, as servers of the
+    /// handshake era send before they are told otherwise.
+    let modernLogLevel = Mutex("info")
     /// The `--protocol` choice, kept for `:reconnect`.
     private let era: MCPProtocolChoice
     private let state: Mutex<State>
@@ -208,6 +211,7 @@ public final class MCPSession: Session {
         var params = params
         if reportsProgress || connection.modernMeta != nil, case .object(var members) = params {
             var meta = connection.modernMeta ?? [:]
+            if connection.modernMeta != nil { meta[ServerDiscovery.logLevelKey] = .string(modernLogLevel.withLock { $0 }) }
             if reportsProgress { meta["progressToken"] = .string(idText) }
             members["_meta"] = .object(meta)
             params = .object(members)

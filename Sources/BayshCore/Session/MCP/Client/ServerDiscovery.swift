@@ -14,6 +14,7 @@ enum ServerDiscovery {
     static let clientInfoKey = "io.modelcontextprotocol/clientInfo"
     static let clientCapabilitiesKey = "io.modelcontextprotocol/clientCapabilities"
     static let serverInfoKey = "io.modelcontextprotocol/serverInfo"
+    static let logLevelKey = "io.modelcontextprotocol/logLevel"
     static let unsupportedProtocolVersion = -32022
 
     /// The `_meta` of every modern request, with the capabilities declared to handshake-era servers: this era asks
