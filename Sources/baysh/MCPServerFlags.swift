@@ -22,6 +22,11 @@ struct MCPServerFlags: ParsableArguments {
             + "(default: $XDG_STATE_HOME/baysh/logs/<server>.log).", valueName: "where"))
     var serverStderr: String?
 
+    @Option(name: .customLong("protocol"), help: ArgumentHelp(
+        "MCP era: 2025 (initialize handshake, the default), 2026 (the stateless 2026-07-28 revision) or auto "
+            + "(server/discover first, falling back to the handshake).", valueName: "auto|2025|2026"))
+    var mcpProtocol: String?
+
     @Option(help: ArgumentHelp("Talk to this streamable HTTP MCP server.", valueName: "url"))
     var url: String?
 
@@ -57,6 +62,13 @@ struct MCPServerFlags: ParsableArguments {
         request.mcpEnvironment = try Self.serverEnvironment(env, from: request.environment)
         request.mcpWorkingDirectory = cwd
         request.serverStderr = serverStderr
+        if let mcpProtocol {
+            do {
+                request.mcpProtocol = try MCPProtocolChoice(flag: mcpProtocol)
+            } catch {
+                throw ValidationError("\(error)")
+            }
+        }
         request.url = url
         request.headers = header
         request.bearerVariable = bearerEnv

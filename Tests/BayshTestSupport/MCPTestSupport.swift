@@ -55,6 +55,11 @@ public enum MCPFixtures {
         packageRoot.appendingPathComponent("Tests/BayshCoreTests/MCP/Fixtures/rich_server.py").path
     }
 
+    /// A server with resources, a resource template, prompts and completions beside one tool.
+    public static var catalogServerScript: String {
+        packageRoot.appendingPathComponent("Tests/BayshCoreTests/MCP/Fixtures/catalog_server.py").path
+    }
+
     public static var hostileServerScript: String {
         packageRoot.appendingPathComponent("Tests/BayshCoreTests/MCP/Fixtures/hostile_server.py").path
     }

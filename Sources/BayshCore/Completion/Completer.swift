@@ -11,12 +11,13 @@ public enum Completer {
     /// The completion of `line` with the cursor at Character offset `cursor`.
     public static func complete(
         line: String, cursor: Int, tools: ToolIndex, metaCommands: [MetaCommandEntry] = [],
-        listDirectory: @escaping PathLister = PathEntry.listLocal, lastResult: Value? = nil
+        listDirectory: @escaping PathLister = PathEntry.listLocal, lastResult: Value? = nil,
+        catalog: CompletionCatalog = CompletionCatalog()
     ) -> CompletionResult {
         let characters = Array(line)
         let cursor = min(max(cursor, 0), characters.count)
         let before = String(characters[..<cursor])
-        let context = Context(tools: tools, metaCommands: metaCommands, listDirectory: listDirectory)
+        let context = Context(tools: tools, metaCommands: metaCommands, listDirectory: listDirectory, catalog: catalog)
         let leading = before.prefix(while: \.isWhitespace).count
         if before.dropFirst(leading).hasPrefix(":") {
             return context.completeMeta(String(before.dropFirst(leading)), offset: leading)
@@ -44,6 +45,7 @@ private struct Context {
     let tools: ToolIndex
     let metaCommands: [MetaCommandEntry]
     let listDirectory: PathLister
+    var catalog = CompletionCatalog()
 
     /// The word under the cursor: the last token when it reaches the cursor, else a new empty word.
     private func split(_ text: String) -> (done: [CallLineToken], current: CallLineToken?, start: Int) {
@@ -97,7 +99,7 @@ private struct Context {
                     .filter { $0.hasPrefix(argument.value) }
                     .map { CompletionCandidate(insertion: $0, isComplete: true) }
             default:
-                candidates = (schema.map(ToolSignature.choices(of:)) ?? [])
+                candidates = ((schema.map(ToolSignature.choices(of:)) ?? []) + catalog.serverValues)
                     .filter { $0.hasPrefix(argument.value) }
                     .map { CompletionCandidate(insertion: ShellQuoting.word($0).text, display: $0, isComplete: true) }
             }
@@ -205,6 +207,14 @@ private struct Context {
             words = []
         case .callLine:
             return completeCall(rest, offset: offset + restOffset)
+        case .promptCall:
+            let prompts = Context(tools: catalog.prompts, metaCommands: [], listDirectory: listDirectory, catalog: catalog)
+            return prompts.completeCall(rest, offset: offset + restOffset)
+        case .resourceURI:
+            guard done.isEmpty else { return .none(at: offset + text.count) }
+            return CompletionResult(
+                replaceStart: offset + restOffset + start, replaced: String(Array(rest)[start...]),
+                candidates: catalog.uris(withPrefix: word))
         case .toolName:
             guard done.isEmpty else { return .none(at: offset + text.count) }
             return CompletionResult(

@@ -12,6 +12,10 @@ public struct MetaCommandEntry: Sendable, Equatable {
         case words([[String]])
         /// A whole call line (`:explain shell command=ls`).
         case callLine
+        /// A resource URI, or a value of a template's variable (`:read notes://mi`).
+        case resourceURI
+        /// A prompt name, then its argument names and values (`:prompt review language=py`).
+        case promptCall
     }
 
     /// The name without its colon (`describe`).

@@ -127,7 +127,7 @@ public enum SessionOpener {
             let readTimeout = request.timeoutMilliseconds.map { Duration.milliseconds($0) }
             return try await MCPSession.connect(
                 target, name: name, timeout: readTimeout ?? MCPSession.defaultConnectTimeout,
-                readTimeout: readTimeout ?? MCPSession.defaultReadTimeout)
+                readTimeout: readTimeout ?? MCPSession.defaultReadTimeout, protocol: request.mcpProtocol)
         case .agentbay:
             let config = try agentBayConfiguration(request)
             note("AgentBay session" + (choice.reason.map { " (\($0); --local for a local session)" } ?? "")

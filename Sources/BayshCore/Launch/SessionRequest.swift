@@ -27,6 +27,9 @@ public struct SessionRequest: Sendable, Equatable {
     /// `--server-stderr terminal|discard|FILE`; nil means a log file under the state folder.
     public var serverStderr: String?
 
+    /// `--protocol auto|2025|2026`: which MCP era to speak (the `initialize` handshake unless given).
+    public var mcpProtocol: MCPProtocolChoice = .handshake
+
     /// `--url URL`: a streamable HTTP MCP server.
     public var url: String?
     /// `--header 'K: V'` for `--url` (or an HTTP server of `--config`), as given.

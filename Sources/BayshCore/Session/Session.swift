@@ -92,6 +92,41 @@ public protocol Session: AnyObject, Sendable {
     /// fetch before it is refused.
     var toolListCanChange: Bool { get }
 
+    // Resources, prompts and completions (SessionCatalog.swift has the defaults for backends without them).
+
+    /// The resources and templates last listed, without I/O (Tab completes URIs from them).
+    var cachedResources: [ResourceInfo]? { get }
+
+    /// The prompts last listed, without I/O (Tab completes prompt and argument names from them).
+    var cachedPrompts: [PromptInfo]? { get }
+
+    /// Whether the server answers `completion/complete`.
+    var offersCompletions: Bool { get }
+
+    /// What the server declared it offers (`tools (list_changed), resources, prompts, completions`), for
+    /// `:session` and `:describe`; nil where there is no server handshake.
+    var serverOffers: String? { get }
+
+    /// The MCP protocol revision in use (`2025-11-25`); nil where the backend does not speak MCP to baysh.
+    var protocolRevision: String? { get }
+
+    /// `resources/list` and `resources/templates/list`, every page of both.
+    func listResources() async throws -> [ResourceInfo]
+
+    /// `resources/read`: the contents, each a ``ContentItem/resource(uri:mimeType:text:blobBase64:)``.
+    func readResource(uri: String) async throws -> [ContentItem]
+
+    /// `prompts/list`, every page.
+    func listPrompts() async throws -> [PromptInfo]
+
+    /// `prompts/get` with string arguments.
+    func getPrompt(name: String, arguments: [String: String]) async throws -> PromptResult
+
+    /// `completion/complete`: values for `argument` starting from `value`; `context` holds arguments already given.
+    func complete(
+        _ reference: CompletionReference, argument: String, value: String, context: [String: String]
+    ) async throws -> [String]
+
     /// The command line that deletes this session from another shell, printed when baysh could not delete a session
     /// it created (a signal, a deletion that never finished).
     var deleteCommand: String { get }

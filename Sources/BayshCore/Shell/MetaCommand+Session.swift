@@ -37,7 +37,17 @@ extension MetaCommand {
         }
         rows += lifecycleRows(session.lifecycle, now: Date())
         rows.append(["tools:", shell.toolsKnown ? "\(shell.tools.count)" : "unknown (:refresh)"])
+        rows += serverRows(session)
         return .lines(TextTable.lines(rows).joined(separator: "\n"))
+    }
+
+    /// What the server offers and the protocol revision in use, for `:session` and `:describe` (none for backends
+    /// without an MCP handshake).
+    static func serverRows(_ session: any Session) -> [[String]] {
+        var rows: [[String]] = []
+        if let offers = session.serverOffers { rows.append(["offers:", offers]) }
+        if let revision = session.protocolRevision { rows.append(["protocol:", revision]) }
+        return rows
     }
 
     static let info = MetaCommand(

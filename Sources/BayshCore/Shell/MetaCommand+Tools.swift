@@ -63,15 +63,20 @@ extension MetaCommand {
     }
 
     static let describe = MetaCommand(
-        name: "describe", aliases: ["d"], synopsis: "TOOL",
+        name: "describe", aliases: ["d"], synopsis: "[TOOL]",
         summary: "show a tool's description, arguments and an example",
         help: """
             Shows the tool's description, server and annotations, a table of its arguments (type, whether
-            required, default, allowed values, description), and an example call line.
+            required, default, allowed values, description), and an example call line. Without TOOL: what the
+            server offers (tools, resources, prompts, completions, logging) and the protocol revision in use.
             """,
         completion: .toolName
     ) { shell, invocation in
-        guard let name = invocation.arguments.first else { return .failure("usage: :describe TOOL") }
+        guard let name = invocation.arguments.first else {
+            let rows = [["tools:", shell.toolsKnown ? "\(shell.tools.count)" : "unknown (:refresh)"]]
+                + serverRows(shell.session)
+            return .lines(TextTable.lines(rows).joined(separator: "\n"))
+        }
         guard let tool = shell.tools.tool(named: name), let signature = shell.tools.signature(for: name) else {
             return .failure(unknownTool(name, in: shell))
         }

@@ -53,6 +53,7 @@ public struct MetaCommand: Sendable {
     /// Every built-in meta command, in the order `:help` lists them.
     public static let builtIn: [MetaCommand] =
         [help, tools, describe, explain, refresh, server]
+        + [resources, read, prompts, prompt]
         + [session, info, labels, link, delete, keep, reconnect]
         + [status, pause, resume, new]
         + [vars, find, bench, wire]

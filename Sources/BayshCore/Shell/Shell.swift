@@ -45,7 +45,9 @@ public final class Shell {
     }
 
     /// The session every call goes to (`:new` replaces it).
-    public internal(set) var session: any Session
+    public internal(set) var session: any Session {
+        didSet { liveCatalog.follow(session) }
+    }
     /// The settings `:format`, `:timing`, `:set`, `:timeout` and `:keep` change.
     public var settings: ShellSettings {
         didSet {
@@ -73,6 +75,8 @@ public final class Shell {
     let patternTimeLimit: Duration
     private let editorQueue = DispatchQueue(label: "baysh.editor")
     private let liveTools: LiveToolIndex
+    /// Reads the session's resources and prompts for Tab (Shell/LiveCatalog.swift).
+    private let liveCatalog = LiveCatalog()
     /// The first tool list of an interactive shell, fetched while the prompt is already up.
     private var toolsLoading: Task<ToolIndex, any Error>?
     var quitRequested = false
@@ -104,6 +108,7 @@ public final class Shell {
         self.conversation = ServerConversation(
             session: session, editor: editor, writer: writer, roots: options.roots) { liveTools.set($0) }
         session.setConversation(conversation)
+        liveCatalog.follow(session)
         let target = session.descriptor.target
         let historyURL = options.historyEnabled ? options.statePaths.historyFile(target: target) : nil
         self.history = HistoryFile(url: historyURL, limit: options.historySize) { message in
@@ -299,9 +304,11 @@ public final class Shell {
         let liveTools = self.liveTools
         let entries = metaCommands.map(\.entry)
         let captures = self.captures
+        let liveCatalog = self.liveCatalog
         editor.setCompletion { line, cursor in
             Completer.complete(
-                line: line, cursor: cursor, tools: liveTools.get(), metaCommands: entries, lastResult: captures.last)
+                line: line, cursor: cursor, tools: liveTools.get(), metaCommands: entries, lastResult: captures.last,
+                catalog: liveCatalog.catalog(line: line, cursor: cursor))
         }
         if settings.hints {
             editor.setHints { line in Hinter.hint(line: line, tools: liveTools.get()) }

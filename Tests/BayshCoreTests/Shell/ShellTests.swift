@@ -166,7 +166,7 @@ struct MetaCommandTests {
         for command in MetaCommand.builtIn { #expect(harness.stdout.contains(command.usage)) }
         harness.clear()
         await harness.run(":help describe")
-        #expect(harness.stdout.hasPrefix(":describe TOOL\nshow a tool's description"))
+        #expect(harness.stdout.hasPrefix(":describe [TOOL]\nshow a tool's description"))
         #expect(await harness.run(":help nosuch").failed)
         let unknown = await harness.run(":descrbe shell")
         #expect(unknown.failed)

@@ -11,6 +11,8 @@ final class MCPConnection: Sendable {
     private let pipe: PipeTransport?
     let process: ServerProcess?
     let handshake: Initialize.Result
+    /// The `_meta` every request carries in the 2026-07-28 revision (``ServerDiscovery``); nil in the handshake era.
+    let modernMeta: [String: Value]?
     /// Answers to tool calls, which go around the SDK client.
     let router: ResponseRouter
     /// Why the connection broke, once it has: the first reason recorded wins, so a server that printed garbage and
@@ -39,8 +41,9 @@ final class MCPConnection: Sendable {
 
     private init(
         client: Client, transport: any Transport, process: ServerProcess?, handshake: Initialize.Result,
-        router: ResponseRouter, breakage: Breakage, progress: ReadProgress?
+        router: ResponseRouter, breakage: Breakage, progress: ReadProgress?, modernMeta: [String: Value]?
     ) {
+        self.modernMeta = modernMeta
         self.progress = progress
         self.router = router
         self.client = client
@@ -60,6 +63,7 @@ final class MCPConnection: Sendable {
     /// `toolsChanged` runs on `notifications/tools/list_changed`; `talk` takes what else the server says and asks.
     static func open(
         _ target: MCPTarget, timeout: Duration, talk: ServerTalk, wire: WireTap? = nil,
+        era: MCPProtocolChoice = .handshake,
         toolsChanged: @escaping @Sendable () -> Void
     ) async throws -> MCPConnection {
         let client = Client(name: "baysh", version: BayshVersion.current, capabilities: capabilities)
@@ -111,17 +115,30 @@ final class MCPConnection: Sendable {
         }
 
         do {
-            let handshake = try await CallDeadline.run(
-                operation: "connecting to MCP server '\(process?.displayCommand ?? target.fallbackName)'",
-                timeout: timeout, abandon: { Task { await client.disconnect() } }
+            let server = process?.displayCommand ?? target.fallbackName
+            let (handshake, modern) = try await CallDeadline.run(
+                operation: "connecting to MCP server '\(server)'",
+                timeout: timeout, abandon: { Task { await client.disconnect(); await transport.disconnect() } }
             ) {
-                try await client.connect(transport: transport)
+                if era != .handshake, let discovered = try await ServerDiscovery.probe(
+                    transport: transport, router: router, choice: era, server: server)
+                {
+                    return (discovered, true)
+                }
+                return (try await client.connect(transport: transport), false)
             }
             return MCPConnection(
                 client: client, transport: transport, process: process, handshake: handshake, router: router,
-                breakage: broken, progress: progress)
+                breakage: broken, progress: progress, modernMeta: modern ? ServerDiscovery.meta : nil)
         } catch {
+            // The server's answer said the era does not fit: that, not the exit that closing its input causes.
+            let eraVerdict = broken.reason == nil && Self.isEraVerdict(error)
             await client.disconnect()
+            await transport.disconnect()
+            if eraVerdict {
+                await process?.terminate()
+                throw error
+            }
             if let own = error as? SessionError, case .timedOut = own {
                 await process?.terminate()
                 throw own
@@ -150,6 +167,11 @@ final class MCPConnection: Sendable {
         }
     }
 
+    private static func isEraVerdict(_ error: Swift.Error) -> Bool {
+        guard case .protocolViolation(let message)? = error as? SessionError else { return false }
+        return message.contains(MCPProtocolChoice.modernVersion) || message.contains("none of which baysh knows")
+    }
+
     /// After a request to a stdio server timed out: if the server stopped half-way through a message, the stream is
     /// out of step (the next answer would be glued to the fragment and lost, and every later call would time out
     /// too), so the connection is ended with that reason, which is returned. Nil when the output is in step.
@@ -165,6 +187,8 @@ final class MCPConnection: Sendable {
     func close() async {
         breakage.record(.transport("the connection was closed; use :reconnect"))
         await client.disconnect()
+        // In the 2026 era the SDK client never took the transport over.
+        if modernMeta != nil { await transport.disconnect() }
         // MCP's stdio shutdown: the closed stdin asks the server to exit, which lets it clean up (a `baysh serve`
         // deletes the session it created); signals follow only for a server that does not go.
         guard let process else { return }

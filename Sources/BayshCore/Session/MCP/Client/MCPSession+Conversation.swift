@@ -5,9 +5,14 @@ extension MCPSession {
         talk.conversation = conversation
     }
 
-    /// Sends `logging/setLevel`; a server that did not declare logging is still asked (many log anyway).
+    /// Sends `logging/setLevel`; a server that did not declare logging is still asked (many log anyway). In the
+    /// 2026 era the level rides every request's `_meta` instead.
     public func setLogLevel(_ level: LogLevel) async throws {
         let connection = try currentConnection()
+        if connection.modernMeta != nil {
+            modernLogLevel.withLock { $0 = level.rawValue }
+            return
+        }
         let (answer, _, _) = try await exchange(
             SetLoggingLevel.name, params: ["level": .string(level.rawValue)], on: connection,
             operation: "logging/setLevel", timeout: .seconds(10))

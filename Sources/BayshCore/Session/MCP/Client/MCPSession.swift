@@ -29,7 +29,14 @@ public final class MCPSession: Session {
     /// `:wire`: the JSON-RPC messages of this connection and of any made again by a reconnect.
     public let wireTap: WireTap?
     private let connectTimeout: Duration
-    private let readTimeout: Duration
+    let readTimeout: Duration
+    /// Resources and prompts as last listed (MCPSession+Catalog.swift).
+    let catalog = Mutex(CatalogCache())
+    /// The log level every 2026-era request asks for (that era has no `logging/setLevel`); info, as servers of the
+    /// handshake era send before they are told otherwise.
+    let modernLogLevel = Mutex("info")
+    /// The `--protocol` choice, kept for `:reconnect`.
+    private let era: MCPProtocolChoice
     private let state: Mutex<State>
     /// Serialises reconnects so two `:reconnect`s cannot start two servers.
     private let reconnecting = Mutex(false)
@@ -53,12 +60,14 @@ public final class MCPSession: Session {
     ///   - readTimeout: Default limit for each call.
     public static func connect(
         _ target: MCPTarget, name: String? = nil, timeout: Duration = defaultConnectTimeout,
-        readTimeout: Duration = defaultReadTimeout
+        readTimeout: Duration = defaultReadTimeout, protocol choice: MCPProtocolChoice = .handshake
     ) async throws -> MCPSession {
         let toolsChanged = ToolsChangedRelay()
         let talk = ServerTalk()
         let wire = WireTap()
-        let connection = try await MCPConnection.open(target, timeout: timeout, talk: talk, wire: wire) {
+        let connection = try await MCPConnection.open(
+            target, timeout: timeout, talk: talk, wire: wire, era: choice
+        ) {
             toolsChanged.fire()
         }
         let serverName = [name, connection.handshake.serverInfo.name].compactMap { $0 }
@@ -66,15 +75,16 @@ public final class MCPSession: Session {
         talk.named(serverName)
         let session = MCPSession(
             target: target, serverName: serverName, connection: connection, connectTimeout: timeout,
-            readTimeout: readTimeout, talk: talk, wire: wire)
+            readTimeout: readTimeout, talk: talk, wire: wire, era: choice)
         toolsChanged.attach(session)
         return session
     }
 
     private init(
         target: MCPTarget, serverName: String, connection: MCPConnection, connectTimeout: Duration,
-        readTimeout: Duration, talk: ServerTalk, wire: WireTap
+        readTimeout: Duration, talk: ServerTalk, wire: WireTap, era: MCPProtocolChoice
     ) {
+        self.era = era
         self.talk = talk
         self.wireTap = wire
         self.target = target
@@ -195,7 +205,7 @@ public final class MCPSession: Session {
     /// to the conversation and starts the time limit again (see ``DeadlineRenewal``).
     func exchange(
         _ method: String, params: Value, on connection: MCPConnection, operation: String, timeout: Duration,
-        toolPage: ToolPage? = nil, reportsProgress: Bool = false
+        toolPage: ToolPage? = nil, reportsProgress: Bool = false, round: Int = 0
     ) async throws -> (answer: [String: Value], elapsed: Duration, id: ID) {
         let number = state.withLock { state in
             defer { state.nextRequestNumber += 1 }
@@ -207,8 +217,11 @@ public final class MCPSession: Session {
         // JSONText rather than Foundation's coders: on this hot path they cost a third of the call rate. The
         // envelope is fixed text; only `params` needs encoding.
         var params = params
-        if reportsProgress, case .object(var members) = params {
-            members["_meta"] = ["progressToken": .string(idText)]
+        if reportsProgress || connection.modernMeta != nil, case .object(var members) = params {
+            var meta = connection.modernMeta ?? [:]
+            if connection.modernMeta != nil { meta[ServerDiscovery.logLevelKey] = .string(modernLogLevel.withLock { $0 }) }
+            if reportsProgress { meta["progressToken"] = .string(idText) }
+            members["_meta"] = .object(meta)
             params = .object(members)
         }
         let request = Data(
@@ -245,6 +258,13 @@ public final class MCPSession: Session {
             throw SessionError.protocolViolation(
                 "MCP server '\(serverName)' answered \(operation) with a JSON array, not a JSON-RPC response object: "
                     + "the server does not follow MCP; report it to the server's authors")
+        }
+        if connection.modernMeta != nil,
+            let retry = try await inputAnswered(members, params: params, operation: operation, round: round)
+        {
+            return try await exchange(
+                method, params: retry, on: connection, operation: operation, timeout: timeout, toolPage: toolPage,
+                reportsProgress: reportsProgress, round: round + 1)
         }
         return (members, ContinuousClock.now - started, id)
     }
@@ -348,7 +368,7 @@ public final class MCPSession: Session {
         defer { reconnecting.withLock { $0 = false } }
         await close()
         let connection = try await MCPConnection.open(
-            target, timeout: connectTimeout, talk: talk, wire: wireTap
+            target, timeout: connectTimeout, talk: talk, wire: wireTap, era: era
         ) { [weak self] in
             self?.markToolsStale()
         }
@@ -397,7 +417,7 @@ public final class MCPSession: Session {
             isError: true, requestId: requestId, elapsed: elapsed)
     }
 
-    private static func describe(_ capabilities: Server.Capabilities) -> String {
+    static func describe(_ capabilities: Server.Capabilities) -> String {
         var parts: [String] = []
         if let tools = capabilities.tools { parts.append(tools.listChanged == true ? "tools (list_changed)" : "tools") }
         if capabilities.resources != nil { parts.append("resources") }

@@ -97,6 +97,16 @@ final class ServerTalk: Sendable {
     }
 
     /// The result (or error) of a request from the server.
+    /// The answer to one request embedded in a 2026-07-28 input-required result (`elicitation/create`,
+    /// `sampling/createMessage`, `roots/list`): asked through the same conversation as a standalone request, so
+    /// the user sees the same prompt and a transcript records the same answer. Throws when baysh refuses it.
+    func inputResponse(_ method: String, _ params: [String: Value]) async throws -> Value {
+        switch await answer(method, params) {
+        case .result(let result): return result
+        case .error(_, let message): throw SessionError.protocolViolation("\(method) could not be answered: \(message)")
+        }
+    }
+
     private enum Answer {
         case result(Value)
         case error(code: Int, message: String)

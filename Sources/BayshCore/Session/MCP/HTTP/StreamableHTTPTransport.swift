@@ -102,6 +102,12 @@ public actor StreamableHTTPTransport: Transport {
         delegateQueue = queue
     }
 
+    /// Sends `MCP-Protocol-Version: version` on every request from now on (the 2026-07-28 revision has no
+    /// `initialize` answer to learn it from); nil forgets it again for the handshake.
+    nonisolated func speak(version: String?) {
+        facts.update { $0.protocolVersion = version }
+    }
+
     /// Ends the MCP session on the server (best effort, within two seconds) and stops every request in flight.
     public func disconnect() async {
         guard !closed else { return }
@@ -128,6 +134,8 @@ public actor StreamableHTTPTransport: Transport {
         if let wire, wire.isOn { wire.message(.sent, data) }
         let method = Self.method(of: data)
         let repeatable = method.map { Self.repeatableMethods.contains($0) } ?? false
+        let routing =
+            facts.current.protocolVersion == MCPProtocolChoice.modernVersion ? Self.routingHeaders(of: data) : [:]
         var generator = SystemRandomNumberGenerator()
         var attempt = 1
         var hops = 0
@@ -137,6 +145,7 @@ public actor StreamableHTTPTransport: Transport {
             var request = makeRequest(method: "POST", timeout: requestTimeout)
             request.url = target
             request.httpBody = data
+            for (name, value) in routing { request.setValue(value, forHTTPHeaderField: name) }
             if repeatable {
                 outcome = try await exchange(request, in: session, isInitialize: isInitialize)
             } else {
@@ -358,6 +367,30 @@ public actor StreamableHTTPTransport: Transport {
         struct Probe: Decodable { var method: String? }
         guard data.count < 64 * 1024, data.first(where: { $0 > 0x20 }) == UInt8(ascii: "{") else { return nil }
         return (try? JSONDecoder().decode(Probe.self, from: data))?.method
+    }
+
+    /// The 2026-07-28 revision's routing headers, which the server checks against the body: `Mcp-Method`, and
+    /// `Mcp-Name` for the methods that name something (`tools/call`, `prompts/get`: `name`; `resources/read`:
+    /// `uri`), as is when it is visible ASCII, else in the `=?base64?…?=` form.
+    static func routingHeaders(of data: Data) -> [String: String] {
+        struct Probe: Decodable {
+            struct Params: Decodable { var name: String?; var uri: String? }
+            var method: String?
+            var params: Params?
+        }
+        guard let probe = try? JSONDecoder().decode(Probe.self, from: data), let method = probe.method else { return [:] }
+        var headers = ["Mcp-Method": method]
+        let named: String? =
+            switch method {
+            case "tools/call", "prompts/get": probe.params?.name
+            case "resources/read": probe.params?.uri
+            default: nil
+            }
+        if let named {
+            let visible = named.unicodeScalars.allSatisfy { (0x20...0x7E).contains($0.value) }
+            headers["Mcp-Name"] = visible ? named : "=?base64?" + Data(named.utf8).base64EncodedString() + "?="
+        }
+        return headers
     }
 
     /// Only the initialize answer is inspected (for the protocol version); a cheap byte search decides.
