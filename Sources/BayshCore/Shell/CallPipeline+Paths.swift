@@ -12,7 +12,7 @@ extension Shell {
 
     /// Keeps `result` as the last result, and as `name` when the line was `name = LINE`.
     func keep(_ result: ToolResult, as name: String?) {
-        keep(ResultJSON.captured(result), as: name)
+        if let name { captures.set(name, ResultJSON.captured(result)) } else { captures.setLast(result: result) }
     }
 
     func keep(_ value: Value, as name: String?) {

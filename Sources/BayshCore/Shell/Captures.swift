@@ -8,7 +8,26 @@ public final class CaptureStore: Sendable {
         var named: [String: Value] = [:]
         /// Names in the order they were first captured, for `:vars`.
         var order: [String] = []
-        var last: Value?
+        var last: Kept?
+
+        /// The last result as a value, read as JSON the first time it is asked for.
+        mutating func lastValue() -> Value? {
+            guard let last else { return nil }
+            switch last {
+            case .value(let value): return value
+            case .result(let result):
+                let value = ResultJSON.captured(result)
+                self.last = .value(value)
+                return value
+            }
+        }
+    }
+
+    /// The last result as it came, or as a value once read: every call's result becomes `$_`, and reading a big
+    /// text as JSON after each call would hold it three times over for a `$_` nobody may use.
+    private enum Kept {
+        case value(Value)
+        case result(ToolResult)
     }
 
     private let state = Mutex(State())
@@ -20,7 +39,12 @@ public final class CaptureStore: Sendable {
 
     /// Keeps `value` as the last result.
     func setLast(_ value: Value) {
-        state.withLock { $0.last = value }
+        state.withLock { $0.last = .value(value) }
+    }
+
+    /// Keeps `result` as the last result, to be read as JSON only when `$_` is used.
+    func setLast(result: ToolResult) {
+        state.withLock { $0.last = .result(result) }
     }
 
     /// Keeps `value` as `name` (and as the last result).
@@ -28,23 +52,23 @@ public final class CaptureStore: Sendable {
         state.withLock { state in
             if state.named[name] == nil { state.order.append(name) }
             state.named[name] = value
-            state.last = value
+            state.last = .value(value)
         }
     }
 
     /// The value of `name` (`_` is the last result).
     public func value(_ name: String) -> Value? {
-        state.withLock { name == Self.lastName ? $0.last : $0.named[name] }
+        state.withLock { name == Self.lastName ? $0.lastValue() : $0.named[name] }
     }
 
     /// The last result, for completing `| PATH`.
-    public var last: Value? { state.withLock { $0.last } }
+    public var last: Value? { state.withLock { $0.lastValue() } }
 
     /// Every capture in order, then `_` when there is a last result.
     var all: [(name: String, value: Value)] {
         state.withLock { state in
             var all = state.order.compactMap { name in state.named[name].map { (name, $0) } }
-            if let last = state.last { all.append((Self.lastName, last)) }
+            if let last = state.lastValue() { all.append((Self.lastName, last)) }
             return all
         }
     }

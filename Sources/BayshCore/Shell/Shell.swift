@@ -307,7 +307,9 @@ public final class Shell {
         let liveCatalog = self.liveCatalog
         editor.setCompletion { line, cursor in
             Completer.complete(
-                line: line, cursor: cursor, tools: liveTools.get(), metaCommands: entries, lastResult: captures.last,
+                // Only a line with a `|` completes path steps; reading the last result for others would parse it.
+                line: line, cursor: cursor, tools: liveTools.get(), metaCommands: entries,
+                lastResult: line.contains("|") ? captures.last : nil,
                 catalog: liveCatalog.catalog(line: line, cursor: cursor))
         }
         if settings.hints {
