@@ -32,7 +32,7 @@ public struct ResultRenderer: Sendable {
         var state = State(renderer: self, tool: tool, isError: result.isError)
         switch format {
         case .json:
-            state.text(Self.encode(result.jsonValue), style: .plain, stream: .standardOutput, controls: .spelledAsJSON)
+            state.text(ValueJSON.pretty(result.jsonValue), style: .plain, stream: .standardOutput, controls: .spelledAsJSON)
         case .raw:
             for item in result.content {
                 if case .text(let text) = item {
@@ -45,7 +45,7 @@ public struct ResultRenderer: Sendable {
             for item in result.content { state.item(item) }
             if result.content.isEmpty {
                 if let structured = result.structuredContent {
-                    state.text(Self.encode(structured), style: state.style, stream: state.stream)
+                    state.text(ValueJSON.pretty(structured), style: state.style, stream: state.stream)
                 } else if result.isError {
                     state.output.errorLine("the tool reported an error without a message")
                 } else {
@@ -55,9 +55,6 @@ public struct ResultRenderer: Sendable {
         }
         return RenderedResult(output: state.output, failed: state.failed, savedFiles: state.savedFiles)
     }
-
-    /// JSON with sorted keys, so the same result always prints the same.
-    static func encode(_ value: Value) -> String { ValueJSON.pretty(value) }
 
     /// The rendering of one result, item by item.
     private struct State {

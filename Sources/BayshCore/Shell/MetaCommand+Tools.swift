@@ -97,7 +97,7 @@ extension MetaCommand {
         do throws(CallLineError) {
             let (call, substitutions) = try shell.resolveShowingSubstitutions(line)
             var output = RenderedOutput()
-            output.line(ResultRenderer.encode(.object(call.arguments)))
+            output.line(ValueJSON.pretty(.object(call.arguments)))
             for substitution in substitutions {
                 output.errorLine("\(substitution.written) → \(preview(substitution.value))", style: .dim)
             }
