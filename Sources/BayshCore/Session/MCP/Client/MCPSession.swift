@@ -77,7 +77,6 @@ public final class MCPSession: Session {
             target: target, serverName: serverName, connection: connection, connectTimeout: timeout,
             readTimeout: readTimeout, talk: talk, wire: wire, era: choice)
         toolsChanged.attach(session)
-        talk.onToolsChanged { toolsChanged.fire() }
         return session
     }
 

@@ -22,14 +22,6 @@ final class ServerTalk: Sendable {
     /// The deadlines of calls in flight, by progress token (the call's request id).
     private let calls = Mutex<[String: DeadlineRenewal]>([:])
     private let server = Mutex("the MCP server")
-    /// Runs on `notifications/tools/list_changed`, here on the reading thread: through the SDK's notification task
-    /// it could come after the answer of the call that changed the list, and the prompt would show the old list.
-    private let toolsChanged = Mutex<(@Sendable () -> Void)?>(nil)
-
-    /// Sets what a changed tool list starts (marking the list stale and fetching it again).
-    func onToolsChanged(_ action: @escaping @Sendable () -> Void) {
-        toolsChanged.withLock { $0 = action }
-    }
 
     var conversation: (any SessionConversation)? {
         get { listener.withLock { $0.conversation } }
@@ -57,9 +49,6 @@ final class ServerTalk: Sendable {
             switch method {
             case "notifications/progress": progressed(params)
             case "notifications/message": logged(params)
-            case "notifications/tools/list_changed":
-                guard let action = toolsChanged.withLock({ $0 }) else { return false }
-                action()
             default: return false
             }
             return true
