@@ -134,10 +134,11 @@ public func withLoopbackServer(
 /// Runs `body` with a session on `target`, closing it (and so stopping its server) whatever happens.
 public func withMCPSession(
     _ target: MCPTarget, name: String? = nil, timeout: Duration = .seconds(30),
-    readTimeout: Duration = MCPSession.defaultReadTimeout,
+    readTimeout: Duration = MCPSession.defaultReadTimeout, protocol choice: MCPProtocolChoice = .auto,
     _ body: (MCPSession) async throws -> Void
 ) async throws {
-    let session = try await MCPSession.connect(target, name: name, timeout: timeout, readTimeout: readTimeout)
+    let session = try await MCPSession.connect(
+        target, name: name, timeout: timeout, readTimeout: readTimeout, protocol: choice)
     do {
         try await body(session)
         await session.close()

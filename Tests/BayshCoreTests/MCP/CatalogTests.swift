@@ -83,6 +83,36 @@ struct CatalogTests {
         }
     }
 
+    @Test("changed resource and prompt lists are fetched again, in each era over each transport", arguments: [
+        "stdio", "http",
+    ], [MCPProtocolChoice.handshake, .modern])
+    func listsChanged(transport: String, era: MCPProtocolChoice) async throws {
+        let run = { (target: MCPTarget) in
+            try await session(target, era, expecting: era == .modern ? "2026-07-28" : "2025-11-25") { session in
+                #expect(try await !session.listResources().contains { $0.uri == "docs://faq" })
+                #expect(try await !session.listPrompts().contains { $0.name == "about_faq" })
+                #expect(try await session.callTool(name: "add_page", arguments: ["name": "faq"]).text == "added faq")
+                // Fetched in the background as soon as the server says so: Tab finds them with no wait.
+                for _ in 0..<250
+                where session.cachedResources?.contains(where: { $0.uri == "docs://faq" }) != true
+                    || session.cachedPrompts?.contains(where: { $0.name == "about_faq" }) != true
+                {
+                    try await Task.sleep(for: .milliseconds(20))
+                }
+                #expect(session.cachedResources?.contains { $0.uri == "docs://faq" } == true)
+                #expect(session.cachedPrompts?.contains { $0.name == "about_faq" } == true)
+                #expect(try await session.readResource(uri: "docs://faq").first == .resource(uri: "docs://faq", mimeType: "text/plain", text: "page faq", blobBase64: nil))
+            }
+        }
+        if transport == "stdio" {
+            try await run(.stdio(command: [try MCPFixtures.python, MCPFixtures.catalogServerScript, "stdio"]))
+        } else {
+            try await withLoopbackServer(script: MCPFixtures.catalogServerScript, arguments: ["http"]) { url in
+                try await run(.http(url: url, headers: [:], bearer: nil))
+            }
+        }
+    }
+
     @Test("auto falls back to the handshake on a server without server/discover; 2026 refuses it clearly")
     func handshakeOnlyServer() async throws {
         let target = MCPTarget.stdio(command: [try MCPFixtures.testServer])

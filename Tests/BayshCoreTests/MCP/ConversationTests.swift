@@ -47,11 +47,12 @@ enum RichServer {
     /// Runs `body` with a session on the rich fixture over `transport` (`stdio`, `http` with SSE answers, or
     /// `json` for HTTP with JSON answers), `conversation` attached.
     static func with(
-        _ transport: String, conversation: RecordingConversation, readTimeout: Duration = .seconds(30),
-        _ body: @escaping (MCPSession) async throws -> Void
+        _ transport: String, era: MCPProtocolChoice = .handshake, conversation: RecordingConversation,
+        readTimeout: Duration = .seconds(30), _ body: @escaping (MCPSession) async throws -> Void
     ) async throws {
         let run = { (target: MCPTarget) in
-            try await withMCPSession(target, readTimeout: readTimeout) { (session: MCPSession) async throws in
+            try await withMCPSession(target, readTimeout: readTimeout, protocol: era) { (session: MCPSession) async throws in
+                #expect(session.protocolRevision?.hasPrefix(era == .modern ? "2026" : "2025") == true)
                 session.setConversation(conversation)
                 try await body(session)
             }
@@ -70,11 +71,13 @@ enum RichServer {
 /// list_changed, elicitation, sampling, roots, ping and cancellation.
 @Suite("MCP conversation", .timeLimit(.minutes(3)))
 struct ConversationTests {
-    @Test("progress reaches the conversation and pushes the deadline back", arguments: ["stdio", "http"])
-    func progress(transport: String) async throws {
+    /// The `initialize` handshake and the stateless 2026-07-28 revision, which the fixture serves both of.
+    static let eras: [MCPProtocolChoice] = [.handshake, .modern]
+    @Test("progress reaches the conversation and pushes the deadline back", arguments: ["stdio", "http"], eras)
+    func progress(transport: String, era: MCPProtocolChoice) async throws {
         let conversation = RecordingConversation()
         // Six steps of 0.4 s under a 1.5 s limit: only a deadline renewed by progress lets it finish.
-        try await RichServer.with(transport, conversation: conversation, readTimeout: .milliseconds(1500)) { (session: MCPSession) async throws in
+        try await RichServer.with(transport, era: era, conversation: conversation, readTimeout: .milliseconds(1500)) { (session: MCPSession) async throws in
             let result = try await session.callTool(name: "slow_count", arguments: ["n": 6, "delay": 0.4])
             #expect(result.text == "counted to 6")
             let progress = conversation.heard.withLock { $0.progress }
@@ -89,13 +92,13 @@ struct ConversationTests {
         }
     }
 
-    @Test("log messages with level and logger", arguments: ["stdio", "http"])
-    func logs(transport: String) async throws {
+    @Test("log messages with level and logger", arguments: ["stdio", "http"], eras)
+    func logs(transport: String, era: MCPProtocolChoice) async throws {
         let conversation = RecordingConversation()
-        try await RichServer.with(transport, conversation: conversation) { (session: MCPSession) async throws in
+        try await RichServer.with(transport, era: era, conversation: conversation) { (session: MCPSession) async throws in
             #expect(try await session.callTool(name: "chatty", arguments: [:]).text == "said")
             let logs = conversation.heard.withLock { $0.logs }
-            #expect(logs.map(\.level) == [.debug, .info, .warning, .error])
+            try #require(logs.map(\.level) == [.debug, .info, .warning, .error])
             #expect(logs[1] == ServerLogEntry(level: .info, logger: "rich.core", text: "info line"))
             #expect(logs[3].text == #"{"code":7,"why":"bad"}"#)
             // mcp 2.x dropped logging/setLevel (logging is deprecated as of 2026-07-28): a clear refusal.
@@ -108,6 +111,7 @@ struct ConversationTests {
     }
 
     // (With JSON answers a Python server has no back-channel for requests: it refuses to elicit.)
+    // (The 2026 era's questions, input-required results, are CatalogTests' and CatalogShellTests' `buy_milk`.)
     @Test("elicitation: form answers typed by the schema, decline, URL mode", arguments: ["stdio", "http"])
     func elicitation(transport: String) async throws {
         let accepting = RecordingConversation(
@@ -154,10 +158,10 @@ struct ConversationTests {
         }
     }
 
-    @Test("tools/list_changed tells the conversation and the next list has the new tool", arguments: ["stdio", "http"])
-    func listChanged(transport: String) async throws {
+    @Test("tools/list_changed tells the conversation and the next list has the new tool", arguments: ["stdio", "http"], eras)
+    func listChanged(transport: String, era: MCPProtocolChoice) async throws {
         let conversation = RecordingConversation()
-        try await RichServer.with(transport, conversation: conversation) { (session: MCPSession) async throws in
+        try await RichServer.with(transport, era: era, conversation: conversation) { (session: MCPSession) async throws in
             #expect(try await !session.listTools().contains { $0.name == "grown" })
             #expect(try await session.callTool(name: "grow", arguments: [:]).text == "grew")
             for _ in 0..<100 where conversation.heard.withLock({ $0.toolsChanged }) == 0 {
@@ -168,10 +172,10 @@ struct ConversationTests {
         }
     }
 
-    @Test("a deadline and a cancelled task cancel the server's handler", arguments: ["stdio", "http"])
-    func cancellation(transport: String) async throws {
+    @Test("a deadline and a cancelled task cancel the server's handler", arguments: ["stdio", "http"], eras)
+    func cancellation(transport: String, era: MCPProtocolChoice) async throws {
         let directory = try TemporaryDirectory()
-        try await RichServer.with(transport, conversation: RecordingConversation()) { (session: MCPSession) async throws in
+        try await RichServer.with(transport, era: era, conversation: RecordingConversation()) { (session: MCPSession) async throws in
             let timedOut = directory.path + "/timed-out"
             await #expect(throws: SessionError.self) {
                 _ = try await session.callTool(
@@ -189,8 +193,39 @@ struct ConversationTests {
             await #expect(throws: SessionError.self) { _ = try await call.value }
             try await Self.waitForFile(interrupted)
             // The session goes on.
-            #expect(try await session.callTool(name: "ping_client", arguments: [:]).text == "pong")
+            #expect(try await session.callTool(name: "grow_quietly", arguments: [:]).text == "grew quietly")
         }
+    }
+
+    @Test("2026: list changes come on subscriptions/listen, which is opened again when the server ends it", arguments: ["stdio", "http"])
+    func listenStream(transport: String) async throws {
+        let conversation = RecordingConversation()
+        try await RichServer.with(transport, era: .modern, conversation: conversation) { (session: MCPSession) async throws in
+            try await Self.waitFor { try await session.info()["list changes"] == "subscriptions/listen (tools, prompts, resources)" }
+            _ = try await session.listTools()
+            // Ended by the server: whatever changed meanwhile went unheard, so the tool list counts as changed.
+            #expect(try await session.callTool(name: "end_listens", arguments: [:]).text == "ended")
+            try await Self.waitFor { conversation.heard.withLock { $0.toolsChanged } >= 1 }
+            try await Self.waitFor { try await session.info()["list changes"] == "subscriptions/listen (tools, prompts, resources)" }
+            let before = conversation.heard.withLock { $0.toolsChanged }
+            // The new stream carries the next change.
+            #expect(try await session.callTool(name: "grow", arguments: [:]).text == "grew")
+            try await Self.waitFor { conversation.heard.withLock { $0.toolsChanged } > before }
+            #expect(try await session.listTools().contains { $0.name == "grown" })
+        }
+        // The handshake era needs no stream: the server says it on the connection.
+        try await RichServer.with(transport, era: .handshake, conversation: conversation) { (session: MCPSession) async throws in
+            let heard = try await session.info()["list changes"]
+            #expect(heard == "heard on the connection", "\(heard ?? "none")")
+        }
+    }
+
+    /// Waits up to 5 s for `condition`.
+    static func waitFor(_ condition: () async throws -> Bool) async throws {
+        for _ in 0..<250 where try await !condition() {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        #expect(try await condition())
     }
 
     static func waitForFile(_ path: String) async throws {

@@ -13,7 +13,9 @@ import sys
 
 from typing import Annotated
 
-from mcp.server.mcpserver import Elicit, MCPServer, Resolve
+from mcp.server.mcpserver import Context, Elicit, MCPServer, Resolve
+from mcp.server.mcpserver.prompts.base import Prompt
+from mcp.server.mcpserver.resources import TextResource
 from mcp.server.mcpserver.prompts.base import AssistantMessage, UserMessage
 from pydantic import BaseModel, Field
 from mcp.types import (
@@ -51,6 +53,19 @@ def ask_amount() -> Elicit[Amount]:
 def buy_milk(amount: Annotated[Amount, Resolve(ask_amount)]) -> str:
     """Asks how much milk to buy (elicitation: a standalone request in 2025, an input-required result in 2026)."""
     return f"buying {amount.litres} litres"
+
+
+@server.tool()
+async def add_page(name: str, ctx: Context) -> str:
+    """Adds the resource `docs://NAME` and the prompt `about_NAME`, and says both lists changed (in each era)."""
+    server.add_resource(TextResource(uri=f"docs://{name}", name=name, text=f"page {name}", mime_type="text/plain"))
+    server.add_prompt(Prompt.from_function(lambda: f"Tell me about {name}.", name=f"about_{name}",
+                                           description=f"Asks about {name}"))
+    await ctx.session.send_resource_list_changed()
+    await ctx.session.send_prompt_list_changed()
+    await ctx.notify_resources_changed()
+    await ctx.notify_prompts_changed()
+    return f"added {name}"
 
 
 @server.resource("docs://readme", name="readme", description="The project's readme", mime_type="text/markdown")

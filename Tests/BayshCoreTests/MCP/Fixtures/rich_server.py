@@ -108,8 +108,18 @@ async def grow(ctx: Context) -> str:
     """Adds the tool `grown` and says tools/list_changed."""
     if not any(t.name == "grown" for t in await server.list_tools()):
         server.add_tool(lambda size=1: f"grown {size}", name="grown", description="Added by grow.")
+    # Each era hears it its own way: on the connection (2025), on subscriptions/listen streams (2026); the other
+    # way is a no-op in each.
     await ctx.session.send_tool_list_changed()
+    await ctx.notify_tools_changed()
     return "grew"
+
+
+@server.tool()
+async def end_listens() -> str:
+    """Ends every subscriptions/listen stream gracefully (2026 era), as a server shutting down its fan-out would."""
+    server._lowlevel_server._request_handlers["subscriptions/listen"].handler.close()
+    return "ended"
 
 
 @server.tool()

@@ -15,6 +15,8 @@ final class MCPConnection: Sendable {
     let modernMeta: [String: Value]?
     /// Answers to tool calls, which go around the SDK client.
     let router: ResponseRouter
+    /// The 2026-era `subscriptions/listen` stream, when the server's lists can change.
+    let subscription: ListSubscription?
     /// Why the connection broke, once it has: the first reason recorded wins, so a server that printed garbage and
     /// then exited is reported as printing garbage.
     private let breakage: Breakage
@@ -36,6 +38,27 @@ final class MCPConnection: Sendable {
         try pipe.post(request) { router.abandon(id, with: $0) }
     }
 
+    /// Tells the server to stop request `id`, which baysh no longer waits for. In the handshake era that is
+    /// `notifications/cancelled` through the SDK client; in the 2026 era the SDK client never connected, so over stdio
+    /// baysh writes the notification itself, and over HTTP nothing is sent: abandoning the request closed its
+    /// answer stream (``ResponseRouter``), which is how that era cancels.
+    func cancel(_ id: ID, reason: String) {
+        guard modernMeta != nil else {
+            let client = client
+            Task { try? await client.cancelRequest(id, reason: reason) }
+            return
+        }
+        guard let pipe else { return }
+        let requestId: Value =
+            switch id {
+            case .string(let text): .string(text)
+            case .number(let number): .int(number)
+            }
+        let params: Value = ["requestId": requestId, "reason": .string(reason)]
+        let note = #"{"jsonrpc":"2.0","method":"notifications/cancelled","params":"# + JSONText.encode(params) + "}"
+        try? pipe.post(Data(note.utf8)) { _ in }
+    }
+
     /// The reason the connection is unusable, or nil while it works.
     var brokenReason: SessionError? { breakage.reason }
 
@@ -44,6 +67,7 @@ final class MCPConnection: Sendable {
         router: ResponseRouter, breakage: Breakage, progress: ReadProgress?, modernMeta: [String: Value]?
     ) {
         self.modernMeta = modernMeta
+        self.subscription = modernMeta == nil ? nil : ListSubscription(capabilities: handshake.capabilities)
         self.progress = progress
         self.router = router
         self.client = client
@@ -60,14 +84,12 @@ final class MCPConnection: Sendable {
         sampling: .init(), elicitation: .init(form: .init(), url: .init()), roots: .init(listChanged: false))
 
     /// Starts or reaches the server and runs the `initialize` handshake within `timeout`.
-    /// `toolsChanged` runs on `notifications/tools/list_changed`; `talk` takes what else the server says and asks.
+    /// `talk` takes what the server says and asks beside answers (progress, logs, changed lists, questions).
     static func open(
         _ target: MCPTarget, timeout: Duration, talk: ServerTalk, wire: WireTap? = nil,
-        era: MCPProtocolChoice = .handshake,
-        toolsChanged: @escaping @Sendable () -> Void
+        era: MCPProtocolChoice = .handshake
     ) async throws -> MCPConnection {
         let client = Client(name: "baysh", version: BayshVersion.current, capabilities: capabilities)
-        await client.onNotification(ToolListChangedNotification.self) { _ in toolsChanged() }
         let router = ResponseRouter()
         let broken = Breakage(client: client, router: router)
 
@@ -127,9 +149,11 @@ final class MCPConnection: Sendable {
                 }
                 return (try await client.connect(transport: transport), false)
             }
-            return MCPConnection(
+            let connection = MCPConnection(
                 client: client, transport: transport, process: process, handshake: handshake, router: router,
                 breakage: broken, progress: progress, modernMeta: modern ? ServerDiscovery.meta : nil)
+            connection.subscription?.start(on: connection, meta: ServerDiscovery.meta) { talk.announce($0) }
+            return connection
         } catch {
             // The server's answer said the era does not fit: that, not the exit that closing its input causes.
             let eraVerdict = broken.reason == nil && Self.isEraVerdict(error)
@@ -151,9 +175,16 @@ final class MCPConnection: Sendable {
             // server may exit once refused; its answer is still the reason).
             if !(error is SessionError), let answer = router.takeSDKError() {
                 await process?.terminate()
+                let modernOnly = Self.wantsModern(answer)
+                // The Python client's rule: `initialize` refused with -32022 for the 2026 revision after a probe
+                // that said nothing (a proxy, an error) is worth one more probe at that revision.
+                if modernOnly && era == .auto {
+                    return try await open(target, timeout: timeout, talk: talk, wire: wire, era: .modern)
+                }
                 throw SessionError.transport(
                     "MCP server '\(process?.displayCommand ?? target.fallbackName)' refused the handshake: "
-                        + answer.text)
+                        + answer.text
+                        + (modernOnly ? "; it speaks the \(MCPProtocolChoice.modernVersion) revision: use --protocol auto or 2026" : ""))
             }
             // Give an exiting child a moment, so the error names its status and stderr instead of a broken pipe.
             if let process, await process.waitForExit(timeout: .milliseconds(500)),
@@ -165,6 +196,15 @@ final class MCPConnection: Sendable {
             if let reason = broken.reason { throw reason }
             throw error
         }
+    }
+
+    /// Whether `answer` is -32022 (unsupported protocol version) with a `supported` list naming the 2026 revision.
+    private static func wantsModern(_ answer: JSONRPCErrorAnswer) -> Bool {
+        guard answer.code == ServerDiscovery.unsupportedProtocolVersion, let data = answer.data,
+            case .success(.object(let members)) = JSONText.parse(data),
+            case .array(let supported)? = members["supported"]
+        else { return false }
+        return supported.contains(.string(MCPProtocolChoice.modernVersion))
     }
 
     private static func isEraVerdict(_ error: Swift.Error) -> Bool {
@@ -186,6 +226,7 @@ final class MCPConnection: Sendable {
     /// Disconnects the client (failing pending requests) and ends the child process. Safe to call twice.
     func close() async {
         breakage.record(.transport("the connection was closed; use :reconnect"))
+        subscription?.stop(router: router)
         await client.disconnect()
         // In the 2026 era the SDK client never took the transport over.
         if modernMeta != nil { await transport.disconnect() }

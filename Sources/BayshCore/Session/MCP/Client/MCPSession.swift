@@ -32,9 +32,10 @@ public final class MCPSession: Session {
     let readTimeout: Duration
     /// Resources and prompts as last listed (MCPSession+Catalog.swift).
     let catalog = Mutex(CatalogCache())
-    /// The log level every 2026-era request asks for (that era has no `logging/setLevel`); info, as servers of the
-    /// handshake era send before they are told otherwise.
-    let modernLogLevel = Mutex("info")
+    /// The log level every 2026-era request asks for (that era has no `logging/setLevel`). Debug until `:loglevel`
+    /// says otherwise: handshake-era servers send every level until told, and the shell filters what it shows, so
+    /// both eras show the same lines.
+    let modernLogLevel = Mutex("debug")
     /// The `--protocol` choice, kept for `:reconnect`.
     private let era: MCPProtocolChoice
     private let state: Mutex<State>
@@ -62,21 +63,17 @@ public final class MCPSession: Session {
         _ target: MCPTarget, name: String? = nil, timeout: Duration = defaultConnectTimeout,
         readTimeout: Duration = defaultReadTimeout, protocol choice: MCPProtocolChoice = .handshake
     ) async throws -> MCPSession {
-        let toolsChanged = ToolsChangedRelay()
         let talk = ServerTalk()
         let wire = WireTap()
-        let connection = try await MCPConnection.open(
-            target, timeout: timeout, talk: talk, wire: wire, era: choice
-        ) {
-            toolsChanged.fire()
-        }
+        let connection = try await MCPConnection.open(target, timeout: timeout, talk: talk, wire: wire, era: choice)
         let serverName = [name, connection.handshake.serverInfo.name].compactMap { $0 }
             .first { !$0.trimmingCharacters(in: .whitespaces).isEmpty } ?? target.fallbackName
         talk.named(serverName)
         let session = MCPSession(
             target: target, serverName: serverName, connection: connection, connectTimeout: timeout,
             readTimeout: readTimeout, talk: talk, wire: wire, era: choice)
-        toolsChanged.attach(session)
+        // A change announced before the session existed needs nothing: no list had been fetched yet.
+        talk.onListChanged { [weak session] list in session?.serverChanged(list) }
         return session
     }
 
@@ -231,12 +228,12 @@ public final class MCPSession: Session {
         let started = ContinuousClock.now
         let answer: Value
         do {
-            let (router, client, talk) = (connection.router, connection.client, self.talk)
+            let (router, talk) = (connection.router, self.talk)
             answer = try await CallDeadline.run(
                 operation: operation, timeout: timeout, renewal: renewal,
                 abandon: {
                     router.abandon(id, with: CancellationError())
-                    Task { try? await client.cancelRequest(id, reason: "\(operation): the caller gave up") }
+                    connection.cancel(id, reason: "\(operation): the caller gave up")
                 }
             ) {
                 let waiting = {
@@ -293,6 +290,15 @@ public final class MCPSession: Session {
             fields.append(.init("server version", "\(handshake.serverInfo.name) \(handshake.serverInfo.version)"))
             fields.append(.init("protocol version", handshake.protocolVersion))
             fields.append(.init("capabilities", Self.describe(handshake.capabilities)))
+        }
+        if let connection {
+            // Handshake-era servers may send them without declaring it (the Python SDK's do), and are heard anyway.
+            let declared = ListSubscription(capabilities: connection.handshake.capabilities)?.lists
+            let heard =
+                connection.modernMeta == nil
+                ? "heard on the connection" + (declared.map { " (declared: \($0.map(\.rawValue).joined(separator: ", ")))" } ?? "")
+                : connection.subscription?.status ?? "none declared by the server"
+            fields.append(.init("list changes", heard))
         }
         fields.append(.init("transport", target.transportName))
         switch target {
@@ -368,19 +374,27 @@ public final class MCPSession: Session {
         defer { reconnecting.withLock { $0 = false } }
         await close()
         let connection = try await MCPConnection.open(
-            target, timeout: connectTimeout, talk: talk, wire: wireTap, era: era
-        ) { [weak self] in
-            self?.markToolsStale()
-        }
+            target, timeout: connectTimeout, talk: talk, wire: wireTap, era: era)
         state.withLock {
             $0.connection = connection
             $0.toolsStale = true
         }
     }
 
-    func markToolsStale() {
-        state.withLock { $0.toolsStale = true }
-        talk.conversation?.serverToolsChanged()
+    /// The server said `list` changed: tools are fetched again at once (the prompt and Tab show them); resources and
+    /// prompts are forgotten, and fetched again in the background when they had been listed.
+    func serverChanged(_ list: ServerList) {
+        switch list {
+        case .tools:
+            state.withLock { $0.toolsStale = true }
+            talk.conversation?.serverToolsChanged()
+        case .prompts:
+            guard catalog.withLock({ $0.prompts.take() }) != nil else { return }
+            Task { [weak self] in _ = try? await self?.listPrompts() }
+        case .resources:
+            guard catalog.withLock({ $0.resources.take() }) != nil else { return }
+            Task { [weak self] in _ = try? await self?.listResources() }
+        }
     }
 
     func currentConnection() throws -> MCPConnection {
@@ -431,27 +445,5 @@ public final class MCPSession: Session {
     static func targetSlug(_ name: String) -> String {
         let slug = name.lowercased().map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "-" }
         return String(slug).trimmingCharacters(in: CharacterSet(charactersIn: "-"))
-    }
-}
-
-/// Carries `notifications/tools/list_changed` to the session, which exists only after the handshake the
-/// notification handler is registered for.
-private final class ToolsChangedRelay: Sendable {
-    private let session = Mutex<WeakSession?>(nil)
-    private let early = Mutex(false)
-
-    private struct WeakSession: Sendable {
-        weak var value: MCPSession?
-    }
-
-    func attach(_ target: MCPSession) {
-        let fired = early.withLock { $0 }
-        session.withLock { $0 = WeakSession(value: target) }
-        if fired { target.markToolsStale() }
-    }
-
-    func fire() {
-        early.withLock { $0 = true }
-        session.withLock { $0?.value }?.markToolsStale()
     }
 }

@@ -2,8 +2,13 @@ import Foundation
 import MCP
 import Synchronization
 
+/// A list an MCP server can announce changes of (`notifications/*/list_changed`).
+enum ServerList: String, Sendable, CaseIterable {
+    case tools, prompts, resources
+}
+
 /// What an MCP server says and asks on its own, taken off the wire before the SDK's client (which would answer
-/// every request with "method not found" and drop progress): progress and log notifications, and the requests a
+/// every request with "method not found" and drop progress): progress, log and list-changed notifications, and the requests a
 /// server makes of its client (`elicitation/create`, `sampling/createMessage`, `roots/list`, `ping`). Answers go
 /// back on the same transport as JSON-RPC responses.
 ///
@@ -22,6 +27,15 @@ final class ServerTalk: Sendable {
     /// The deadlines of calls in flight, by progress token (the call's request id).
     private let calls = Mutex<[String: DeadlineRenewal]>([:])
     private let server = Mutex("the MCP server")
+    /// Runs when the server says one of its lists changed. Here, on the reading thread, rather than through the
+    /// SDK's notification task: there it could come after the answer of the call that changed the list, and the
+    /// next prompt would still show the old list.
+    private let listChanged = Mutex<(@Sendable (ServerList) -> Void)?>(nil)
+
+    /// Sets what a changed list starts (marking it stale and fetching it again).
+    func onListChanged(_ action: @escaping @Sendable (ServerList) -> Void) {
+        listChanged.withLock { $0 = action }
+    }
 
     var conversation: (any SessionConversation)? {
         get { listener.withLock { $0.conversation } }
@@ -49,6 +63,12 @@ final class ServerTalk: Sendable {
             switch method {
             case "notifications/progress": progressed(params)
             case "notifications/message": logged(params)
+            case "notifications/tools/list_changed": announce(.tools)
+            case "notifications/prompts/list_changed": announce(.prompts)
+            case "notifications/resources/list_changed": announce(.resources)
+            // The first frame of a 2026-era `subscriptions/listen` stream, and updates of resources baysh did not
+            // subscribe to: nothing to do, but nothing for the SDK either.
+            case "notifications/subscriptions/acknowledged", "notifications/resources/updated": break
             default: return false
             }
             return true
@@ -64,6 +84,11 @@ final class ServerTalk: Sendable {
             reply(Data(Self.response(id: id, answer).utf8))
         }
         return true
+    }
+
+    /// Runs what a change of `list` starts (see ``onListChanged(_:)``).
+    func announce(_ list: ServerList) {
+        listChanged.withLock { $0 }?(list)
     }
 
     private func progressed(_ params: [String: Value]) {

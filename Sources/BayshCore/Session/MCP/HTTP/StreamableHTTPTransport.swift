@@ -35,6 +35,8 @@ public actor StreamableHTTPTransport: Transport {
         "initialize", "notifications/initialized", "ping", "tools/list", "resources/list", "resources/templates/list",
         "resources/read", "prompts/list", "prompts/get", "notifications/cancelled",
     ]
+    /// How long a stream of server messages may stay silent: a day, since it lives as long as the session.
+    static let streamLifetime: Duration = .seconds(86_400)
     /// Three attempts, 250 ms doubling up to 2 s.
     public static let defaultRetries = RetryBackoff(maxAttempts: 3, baseDelay: .milliseconds(250), maxDelay: .seconds(2))
 
@@ -91,15 +93,21 @@ public actor StreamableHTTPTransport: Transport {
     public func connect() async throws {
         guard session == nil else { return }
         guard !closed else { throw SessionError.transport("the connection to \(Self.describe(url)) is closed") }
-        let configuration = URLSessionConfiguration.ephemeral
-        configuration.timeoutIntervalForRequest = Self.seconds(requestTimeout)
-        configuration.httpMaximumConnectionsPerHost = 4
+        let configuration = Self.configuration(idle: requestTimeout)
         let queue = OperationQueue()
         queue.maxConcurrentOperationCount = 1
         queue.name = "baysh-mcp-http"
         session = URLSession(configuration: configuration, delegate: exchanges, delegateQueue: queue)
         self.configuration = configuration
         delegateQueue = queue
+    }
+
+    /// Sessions' settings: `idle` is the longest silence a request's answer may keep.
+    private static func configuration(idle: Duration) -> URLSessionConfiguration {
+        let configuration = URLSessionConfiguration.ephemeral
+        configuration.timeoutIntervalForRequest = seconds(idle)
+        configuration.httpMaximumConnectionsPerHost = 4
+        return configuration
     }
 
     /// Sends `MCP-Protocol-Version: version` on every request from now on (the 2026-07-28 revision has no
@@ -141,15 +149,18 @@ public actor StreamableHTTPTransport: Transport {
         var hops = 0
         var target = url
         var outcome: StreamedExchange.Outcome
+        // A 2026-era `subscriptions/listen` answer is a stream that lives as long as the session and may be quiet
+        // for hours, like the GET stream of the handshake era.
+        let lifetime = method == "subscriptions/listen" ? Self.streamLifetime : requestTimeout
         while true {
-            var request = makeRequest(method: "POST", timeout: requestTimeout)
+            var request = makeRequest(method: "POST", timeout: lifetime)
             request.url = target
             request.httpBody = data
             for (name, value) in routing { request.setValue(value, forHTTPHeaderField: name) }
             if repeatable {
                 outcome = try await exchange(request, in: session, isInitialize: isInitialize)
             } else {
-                outcome = try await exchangeOnce(request, operation: method ?? "the request")
+                outcome = try await exchangeOnce(request, operation: method ?? "the request", idle: lifetime)
             }
             switch HTTPRedirects.decide(status: outcome.status, location: outcome.location, from: target, hops: hops) {
             case .answer: break
@@ -178,7 +189,7 @@ public actor StreamableHTTPTransport: Transport {
     /// Opens the GET stream for server-initiated messages. It lives as long as the session, so its time limit is
     /// a day of silence rather than ``requestTimeout``.
     private func listen(in session: URLSession) {
-        var request = makeRequest(method: "GET", timeout: .seconds(86_400))
+        var request = makeRequest(method: "GET", timeout: Self.streamLifetime)
         request.setValue("text/event-stream", forHTTPHeaderField: "Accept")
         request.setValue(nil, forHTTPHeaderField: "Content-Type")
         let exchange = StreamedExchange(facts: facts, isInitialize: false, deliver: delivery)
@@ -240,10 +251,13 @@ public actor StreamableHTTPTransport: Transport {
     }
 
     /// Sends a request that must not run twice on a connection used for nothing else (see the type's notes).
-    private func exchangeOnce(_ request: URLRequest, operation: String) async throws -> StreamedExchange.Outcome {
-        guard let configuration, let delegateQueue else {
+    private func exchangeOnce(_ request: URLRequest, operation: String, idle: Duration) async throws
+        -> StreamedExchange.Outcome
+    {
+        guard var configuration, let delegateQueue else {
             throw SessionError.transport("not connected to \(Self.describe(url))")
         }
+        if idle != requestTimeout { configuration = Self.configuration(idle: idle) }
         var request = request
         request.setValue("close", forHTTPHeaderField: "Connection")
         let own = URLSession(configuration: configuration, delegate: exchanges, delegateQueue: delegateQueue)
