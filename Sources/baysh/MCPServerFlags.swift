@@ -23,8 +23,8 @@ struct MCPServerFlags: ParsableArguments {
     var serverStderr: String?
 
     @Option(name: .customLong("protocol"), help: ArgumentHelp(
-        "MCP era: 2025 (initialize handshake, the default), 2026 (the stateless 2026-07-28 revision) or auto "
-            + "(server/discover first, falling back to the handshake).", valueName: "auto|2025|2026"))
+        "MCP era: auto (the default: server/discover first, falling back to the initialize handshake), 2025 "
+            + "(the handshake only) or 2026 (the stateless 2026-07-28 revision only).", valueName: "auto|2025|2026"))
     var mcpProtocol: String?
 
     @Option(help: ArgumentHelp("Talk to this streamable HTTP MCP server.", valueName: "url"))

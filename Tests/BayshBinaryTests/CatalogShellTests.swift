@@ -51,9 +51,16 @@ struct CatalogShellTests {
         defer { baysh.removeFolders() }
         let run = try await baysh.run(try Self.server() + ["-c", ":describe", "-c", ":session"])
         #expect(run.status == 0, "\(run.stderr)")
-        // :describe's table, then :session's (one column wider).
-        #expect(run.stdout.contains("offers:    tools, resources, prompts, completions\nprotocol:  2025-11-25"))
-        #expect(run.stdout.contains("offers:     tools, resources, prompts, completions\nprotocol:   2025-11-25"))
+        // :describe's table, then :session's (one column wider). The server offers the 2026 revision, which baysh
+        // takes by default, and list changes come on a listen stream.
+        #expect(run.stdout.contains(
+            "offers:    tools (list_changed), resources, prompts, completions\nprotocol:  2026-07-28\n"
+                + "changes:   subscriptions/listen (tools, prompts, resources)"), "\(run.stdout)")
+        #expect(run.stdout.contains(
+            "offers:     tools (list_changed), resources, prompts, completions\nprotocol:   2026-07-28\n"
+                + "changes:    subscriptions/listen (tools, prompts, resources)"))
+        let old = try await baysh.run(try Self.server() + ["--protocol", "2025", "-c", ":describe"])
+        #expect(old.stdout.contains("protocol:  2025-11-25\nchanges:   heard on the connection"), "\(old.stdout)")
         let local = try await baysh.run(["--local", "-c", ":describe"])
         #expect(local.status == 0)
         #expect(!local.stdout.contains("offers:"))

@@ -27,8 +27,8 @@ public struct SessionRequest: Sendable, Equatable {
     /// `--server-stderr terminal|discard|FILE`; nil means a log file under the state folder.
     public var serverStderr: String?
 
-    /// `--protocol auto|2025|2026`: which MCP era to speak (the `initialize` handshake unless given).
-    public var mcpProtocol: MCPProtocolChoice = .handshake
+    /// `--protocol auto|2025|2026`: which MCP era to speak (whichever the server offers unless given).
+    public var mcpProtocol: MCPProtocolChoice = .auto
 
     /// `--url URL`: a streamable HTTP MCP server.
     public var url: String?

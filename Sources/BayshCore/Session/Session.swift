@@ -110,6 +110,10 @@ public protocol Session: AnyObject, Sendable {
     /// The MCP protocol revision in use (`2025-11-25`); nil where the backend does not speak MCP to baysh.
     var protocolRevision: String? { get }
 
+    /// How the server's list changes reach baysh (`subscriptions/listen (tools, prompts)`, `heard on the
+    /// connection`), for `:session` and `:describe`; nil where there is no server handshake.
+    var listChanges: String? { get }
+
     /// `resources/list` and `resources/templates/list`, every page of both.
     func listResources() async throws -> [ResourceInfo]
 

@@ -110,6 +110,7 @@ extension Session {
     public var offersCompletions: Bool { false }
     public var serverOffers: String? { nil }
     public var protocolRevision: String? { nil }
+    public var listChanges: String? { nil }
 
     public func listResources() async throws -> [ResourceInfo] {
         throw catalogUnsupported("resources/list")

@@ -47,6 +47,7 @@ extension MetaCommand {
         var rows: [[String]] = []
         if let offers = session.serverOffers { rows.append(["offers:", offers]) }
         if let revision = session.protocolRevision { rows.append(["protocol:", revision]) }
+        if let changes = session.listChanges { rows.append(["changes:", changes]) }
         return rows
     }
 

@@ -129,6 +129,24 @@ struct CatalogTests {
         }
     }
 
+    @Test("auto probes once more when initialize is refused with -32022 naming the 2026 revision; 2025 says what to use")
+    func reprobeAfterRefusedHandshake() async throws {
+        let script = MCPFixtures.packageRoot.appendingPathComponent("Tests/BayshCoreTests/MCP/Fixtures/era_switch.py").path
+        let target = MCPTarget.stdio(command: [try MCPFixtures.python, script])
+        let session = try await MCPSession.connect(target, timeout: .seconds(30), protocol: .auto)
+        #expect(session.protocolRevision == "2026-07-28")
+        #expect(session.serverName == "switch")
+        #expect(try await session.callTool(name: "echo", arguments: ["text": "again"]).text == "again")
+        await session.close()
+        do {
+            _ = try await MCPSession.connect(target, timeout: .seconds(30), protocol: .handshake)
+            Issue.record("a modern-only server was accepted for --protocol 2025")
+        } catch {
+            #expect("\(error)".contains("refused the handshake: JSON-RPC error -32022"), "\(error)")
+            #expect("\(error)".hasSuffix("it speaks the 2026-07-28 revision: use --protocol auto or 2026"), "\(error)")
+        }
+    }
+
     @Test("the 2026 revision's routing headers mirror the body")
     func routingHeaders() {
         func headers(_ json: String) -> [String: String] { StreamableHTTPTransport.routingHeaders(of: Data(json.utf8)) }

@@ -49,7 +49,9 @@ async def grow(ctx: Context) -> str:
     """Adds the tool `extra` and says tools/list_changed."""
     if not any(t.name == "extra" for t in await server.list_tools()):
         server.add_tool(lambda: "extra!", name="extra", description="Added by grow.")
-    await ctx.session.send_tool_list_changed()
+    await ctx.session.send_tool_list_changed()  # the handshake era
+    if hasattr(ctx, "notify_tools_changed"):  # mcp 2.x: the 2026 era's subscriptions/listen
+        await ctx.notify_tools_changed()
     return "grown"
 
 

@@ -1,4 +1,5 @@
-"""A stdio 'server' that answers `initialize` with the JSON-RPC error given on the command line, then waits."""
+"""A stdio 'server' that answers `initialize` with the JSON-RPC error given on the command line (and any other
+request with "method not found", as JSON-RPC requires), then waits."""
 import json
 import sys
 
@@ -8,5 +9,9 @@ for line in sys.stdin:
     if message.get("method") == "initialize":
         answer = {"jsonrpc": "2.0", "id": message["id"],
                   "error": {"code": code, "message": "license expired for this host"}}
-        sys.stdout.write(json.dumps(answer) + "\n")
-        sys.stdout.flush()
+    elif "id" in message:
+        answer = {"jsonrpc": "2.0", "id": message["id"], "error": {"code": -32601, "message": "Method not found"}}
+    else:
+        continue
+    sys.stdout.write(json.dumps(answer) + "\n")
+    sys.stdout.flush()

@@ -38,7 +38,11 @@ final class ListSubscription: Sendable {
         if capabilities.resources?.listChanged == true { lists.append(.resources) }
         guard !lists.isEmpty else { return nil }
         self.lists = lists
-        state = Mutex(State(status: "opening subscriptions/listen"))
+        state = Mutex(State(status: Self.listening(lists)))
+    }
+
+    private static func listening(_ lists: [ServerList]) -> String {
+        "subscriptions/listen (\(lists.map(\.rawValue).joined(separator: ", ")))"
     }
 
     /// What `:session` shows: which lists are listened to, or why not.
@@ -56,7 +60,6 @@ final class ListSubscription: Sendable {
     /// Opens the stream on `connection` and keeps it open until ``stop()``; `missed` runs for every list when a
     /// stream ends, since changes may have gone unheard.
     func start(on connection: MCPConnection, meta: [String: Value], missed: @escaping @Sendable (ServerList) -> Void) {
-        let names = lists.map(\.rawValue).joined(separator: ", ")
         let task = Task { [lists] in
             var delay = Duration.milliseconds(500)
             var round = 0
@@ -68,7 +71,7 @@ final class ListSubscription: Sendable {
                 let proceed = state.withLock { state -> Bool in
                     guard !state.stopped else { return false }
                     state.current = id
-                    state.status = "subscriptions/listen (\(names))"
+                    state.status = Self.listening(lists)
                     return true
                 }
                 guard proceed else { return }

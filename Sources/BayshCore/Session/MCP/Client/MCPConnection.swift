@@ -87,7 +87,7 @@ final class MCPConnection: Sendable {
     /// `talk` takes what the server says and asks beside answers (progress, logs, changed lists, questions).
     static func open(
         _ target: MCPTarget, timeout: Duration, talk: ServerTalk, wire: WireTap? = nil,
-        era: MCPProtocolChoice = .handshake
+        era: MCPProtocolChoice = .auto
     ) async throws -> MCPConnection {
         let client = Client(name: "baysh", version: BayshVersion.current, capabilities: capabilities)
         let router = ResponseRouter()
@@ -140,14 +140,31 @@ final class MCPConnection: Sendable {
             let server = process?.displayCommand ?? target.fallbackName
             let (handshake, modern) = try await CallDeadline.run(
                 operation: "connecting to MCP server '\(server)'",
-                timeout: timeout, abandon: { Task { await client.disconnect(); await transport.disconnect() } }
+                timeout: timeout,
+                abandon: {
+                    // The probe waits in the router, the handshake in the SDK client: both must end now.
+                    router.failAll(CancellationError())
+                    Task { await client.disconnect(); await transport.disconnect() }
+                }
             ) {
                 if era != .handshake, let discovered = try await ServerDiscovery.probe(
                     transport: transport, router: router, choice: era, server: server)
                 {
                     return (discovered, true)
                 }
-                return (try await client.connect(transport: transport), false)
+                do {
+                    return (try await client.connect(transport: transport), false)
+                } catch where era == .auto {
+                    // The Python client's rule: `initialize` refused with -32022 naming the 2026 revision is positive
+                    // evidence (a slow server answered the probe after baysh stopped waiting, and is now modern), so
+                    // the server is probed once more on the same connection.
+                    guard let refusal = router.lastSDKError, Self.wantsModern(refusal) else { throw error }
+                    _ = router.takeSDKError()
+                    guard let discovered = try await ServerDiscovery.probe(
+                        transport: transport, router: router, choice: .modern, server: server, attempt: 2)
+                    else { throw error }
+                    return (discovered, true)
+                }
             }
             let connection = MCPConnection(
                 client: client, transport: transport, process: process, handshake: handshake, router: router,
@@ -176,11 +193,6 @@ final class MCPConnection: Sendable {
             if !(error is SessionError), let answer = router.takeSDKError() {
                 await process?.terminate()
                 let modernOnly = Self.wantsModern(answer)
-                // The Python client's rule: `initialize` refused with -32022 for the 2026 revision after a probe
-                // that said nothing (a proxy, an error) is worth one more probe at that revision.
-                if modernOnly && era == .auto {
-                    return try await open(target, timeout: timeout, talk: talk, wire: wire, era: .modern)
-                }
                 throw SessionError.transport(
                     "MCP server '\(process?.displayCommand ?? target.fallbackName)' refused the handshake: "
                         + answer.text

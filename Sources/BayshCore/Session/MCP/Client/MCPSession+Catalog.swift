@@ -16,6 +16,17 @@ extension MCPSession {
     public var serverOffers: String? { handshake.map { Self.describe($0.capabilities) } }
     public var protocolRevision: String? { handshake?.protocolVersion }
 
+    public var listChanges: String? {
+        guard let connection = liveConnection else { return nil }
+        guard connection.modernMeta != nil else {
+            // Handshake-era servers may send them without declaring it (the Python SDK's do): heard all the same.
+            let declared = ListSubscription(capabilities: connection.handshake.capabilities)?.lists
+            return "heard on the connection"
+                + (declared.map { " (declared: \($0.map(\.rawValue).joined(separator: ", ")))" } ?? "")
+        }
+        return connection.subscription?.status ?? "none declared by the server"
+    }
+
     public func listResources() async throws -> [ResourceInfo] {
         let resources = try await pages("resources/list", items: "resources").map { item in
             ResourceInfo(

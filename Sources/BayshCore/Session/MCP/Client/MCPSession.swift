@@ -61,7 +61,7 @@ public final class MCPSession: Session {
     ///   - readTimeout: Default limit for each call.
     public static func connect(
         _ target: MCPTarget, name: String? = nil, timeout: Duration = defaultConnectTimeout,
-        readTimeout: Duration = defaultReadTimeout, protocol choice: MCPProtocolChoice = .handshake
+        readTimeout: Duration = defaultReadTimeout, protocol choice: MCPProtocolChoice = .auto
     ) async throws -> MCPSession {
         let talk = ServerTalk()
         let wire = WireTap()
@@ -109,6 +109,9 @@ public final class MCPSession: Session {
 
     /// The child process of a stdio server, while connected.
     public var serverProcess: ServerProcess? { state.withLock { $0.connection?.process } }
+
+    /// The current connection, if any, broken or not.
+    var liveConnection: MCPConnection? { state.withLock { $0.connection } }
 
     /// The handshake's result of the current connection (server info, protocol version, capabilities).
     public var handshake: Initialize.Result? { state.withLock { $0.connection?.handshake } }
@@ -291,15 +294,7 @@ public final class MCPSession: Session {
             fields.append(.init("protocol version", handshake.protocolVersion))
             fields.append(.init("capabilities", Self.describe(handshake.capabilities)))
         }
-        if let connection {
-            // Handshake-era servers may send them without declaring it (the Python SDK's do), and are heard anyway.
-            let declared = ListSubscription(capabilities: connection.handshake.capabilities)?.lists
-            let heard =
-                connection.modernMeta == nil
-                ? "heard on the connection" + (declared.map { " (declared: \($0.map(\.rawValue).joined(separator: ", ")))" } ?? "")
-                : connection.subscription?.status ?? "none declared by the server"
-            fields.append(.init("list changes", heard))
-        }
+        if let changes = listChanges { fields.append(.init("list changes", changes)) }
         fields.append(.init("transport", target.transportName))
         switch target {
         case .stdio(let command, let environment, let workingDirectory, let stderr):

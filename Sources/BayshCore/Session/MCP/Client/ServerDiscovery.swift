@@ -16,6 +16,10 @@ enum ServerDiscovery {
     static let serverInfoKey = "io.modelcontextprotocol/serverInfo"
     static let logLevelKey = "io.modelcontextprotocol/logLevel"
     static let unsupportedProtocolVersion = -32022
+    /// How long `auto` waits for the answer to `server/discover` before it tries the handshake.
+    static let discoverLimit: Duration = .seconds(10)
+
+    private struct ProbeUnanswered: Error {}
 
     /// The `_meta` of every modern request, with the capabilities declared to handshake-era servers: this era asks
     /// the same questions through input-required results (MCPSession+InputRequired.swift).
@@ -30,14 +34,16 @@ enum ServerDiscovery {
     /// What `server/discover` said, as the handshake result the rest of baysh reads; nil when the server should be
     /// spoken to with the `initialize` handshake (only when `choice` is `.auto`).
     static func probe(
-        transport: any Transport, router: ResponseRouter, choice: MCPProtocolChoice, server: String
+        transport: any Transport, router: ResponseRouter, choice: MCPProtocolChoice, server: String, attempt: Int = 1
     ) async throws -> Initialize.Result? {
         try await transport.connect()
         let http = transport as? StreamableHTTPTransport
         http?.speak(version: MCPProtocolChoice.modernVersion)
-        let id = ID.string("baysh-discover")
+        // Each probe its own id: a late answer to the first must not be taken for the second's.
+        let idText = "baysh-discover-\(attempt)"
+        let id = ID.string(idText)
         let request = Data(
-            (#"{"jsonrpc":"2.0","id":"baysh-discover","method":"server/discover","params":{"_meta":"#
+            (#"{"jsonrpc":"2.0","id":"# + JSONText.quoted(idText) + #","method":"server/discover","params":{"_meta":"#
                 + JSONText.encode(.object(meta)) + "}}").utf8)
         let notModern = { (why: String) throws -> Initialize.Result? in
             guard choice == .auto else {
@@ -48,12 +54,24 @@ enum ServerDiscovery {
             http?.speak(version: nil)
             return nil
         }
+        // Only `auto` has somewhere else to go: a server that never answers (one starting slowly, or one that
+        // ignores methods it does not know) is spoken to with the handshake after a while, as the Python client
+        // does after 10 s; a server that did answer meanwhile says so with -32022 to `initialize` (MCPConnection).
+        let timer = choice == .auto ? Task {
+            try await Task.sleep(for: discoverLimit)
+            router.abandon(id, with: ProbeUnanswered())
+        } : nil
+        defer { timer?.cancel() }
         let answer: Value
         do {
             answer = try await router.response(to: id, answerArrivesDuringSend: http != nil) {
                 try await transport.send(request)
             }
+        } catch is ProbeUnanswered {
+            return try notModern("no answer to server/discover within \(discoverLimit)")
         } catch let error as SessionError {
+            // A connection that broke meanwhile (a stdio server that printed garbage or exited) is no verdict.
+            if router.hasFailed { throw error }
             switch error {
             case .protocolViolation, .api: return try notModern("\(error)")
             // An HTTP-level refusal (a handshake-era server wants a session id): not modern, as for the Python

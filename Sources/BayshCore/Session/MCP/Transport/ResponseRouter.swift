@@ -85,6 +85,9 @@ public final class ResponseRouter: Sendable {
         passingToSDK(parsed)
     }
 
+    /// The last error answer the SDK got, left in place.
+    var lastSDKError: JSONRPCErrorAnswer? { sdkError.withLock { $0 } }
+
     /// The last error answer the SDK got, once.
     func takeSDKError() -> JSONRPCErrorAnswer? {
         sdkError.withLock { error in
@@ -150,6 +153,9 @@ public final class ResponseRouter: Sendable {
             throw error
         }
     }
+
+    /// Whether the connection is gone (``failAll(_:)``).
+    var hasFailed: Bool { table.withLock { $0.failure != nil } }
 
     /// Ends the wait for `id` with `error` (a timeout or cancellation); a late answer is then dropped.
     func abandon(_ id: ID, with error: Swift.Error) {
