@@ -67,15 +67,7 @@ struct ConversationShellTests {
         try terminal.waitFor("[debug rich.core] debug detail")
         try terminal.waitFor(Self.prompt)
 
-        // A tool added during a call is known before the next prompt: completion and the call check use it.
-        terminal.type("grow\r")
-        try terminal.waitFor("grew")
-        try terminal.waitFor(Self.prompt)
-        terminal.type("grown si\t")
-        try terminal.waitFor("size=")
-        terminal.type("2\r")
-        try terminal.waitFor("grown 2")
-        try terminal.waitFor(Self.prompt)
+        try Self.growThenComplete(terminal, size: 2)
 
         terminal.type(":quit\r")
         #expect(try terminal.waitForExit() == 0)
@@ -89,6 +81,18 @@ struct ConversationShellTests {
         let replay = try await baysh.run(try Self.server() + ["--replay", recording, "--check"])
         #expect(replay.status == 0, "\(replay.stdout)\n\(replay.stderr)")
         #expect(replay.stderr.contains("all match"))
+    }
+
+    /// A tool added during a call is known before the next prompt: completion and the call check use it.
+    static func growThenComplete(_ terminal: PseudoTerminal, size: Int) throws {
+        terminal.type("grow\r")
+        try terminal.waitFor("grew")
+        try terminal.waitFor(Self.prompt)
+        terminal.type("grown si\t")
+        try terminal.waitFor("size=")
+        terminal.type("\(size)\r")
+        try terminal.waitFor("grown \(size)")
+        try terminal.waitFor(Self.prompt)
     }
 
     @Test("a log line that comes while the user types prints above the line, which is drawn again")
@@ -196,14 +200,14 @@ struct ConversationShellTests {
             try terminal.waitFor("protocol:   2026-07-28")
             try terminal.waitFor("changes:    subscriptions/listen (tools, prompts, resources)")
             try terminal.waitFor(Self.prompt)
-            terminal.type("grow\r")
-            try terminal.waitFor("grew")
+            try Self.growThenComplete(terminal, size: 3)
+            // A tool added without a word: Tab after its name asks the server once more.
+            terminal.type("grow_quietly\r")
+            try terminal.waitFor("grew quietly")
             try terminal.waitFor(Self.prompt)
-            terminal.type("grown si\t")
-            try terminal.waitFor("size=")
-            terminal.type("3\r")
-            try terminal.waitFor("grown 3")
-            try terminal.waitFor(Self.prompt)
+            terminal.type("quiet vo\t")
+            try terminal.waitFor("quiet volume=")
+            terminal.type("\u{15}")
             terminal.type(":quit\r")
             #expect(try terminal.waitForExit() == 0)
         }

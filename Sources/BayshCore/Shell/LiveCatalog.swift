@@ -22,6 +22,26 @@ final class LiveCatalog: Sendable {
         self.session.withLock { $0 = WeakSession(value: session) }
     }
 
+    /// The unknown tool name Tab last asked the server about: one name costs one fetch, not one per Tab.
+    private let askedAbout = Mutex<String?>(nil)
+
+    /// Tab after a tool name the list does not have (`grown si⇥`): the server may have added it, its list_changed
+    /// still on the way (a 2026-era listen stream is not ordered with the call's answer) or never sent, so the list
+    /// is fetched once more, waiting at most ``serverWait``. Nil when there is nothing to ask or no answer in time.
+    func toolsAfterUnknownName(line: String, cursor: Int, known: ToolIndex) -> ToolIndex? {
+        guard let session = session.withLock({ $0.value }), session.toolListCanChange else { return nil }
+        let before = String(Array(line).prefix(max(0, cursor))).drop(while: \.isWhitespace)
+        guard let space = before.firstIndex(of: " ") else { return nil }
+        let name = String(before[..<space])
+        guard !name.hasPrefix(":"), !name.contains("="), !name.contains("|"), known.tool(named: name) == nil,
+            askedAbout.withLock({ asked in
+                defer { asked = name }
+                return asked != name
+            })
+        else { return nil }
+        return wait { try await session.listTools(imageId: nil, refresh: true) }.map(ToolIndex.init)
+    }
+
     func catalog(line: String, cursor: Int) -> CompletionCatalog {
         guard let session = session.withLock({ $0.value }) else { return CompletionCatalog() }
         let before = String(Array(line).prefix(max(0, cursor))).drop(while: \.isWhitespace)

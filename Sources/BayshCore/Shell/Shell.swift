@@ -306,9 +306,14 @@ public final class Shell {
         let captures = self.captures
         let liveCatalog = self.liveCatalog
         editor.setCompletion { line, cursor in
-            Completer.complete(
+            var tools = liveTools.get()
+            if let fresh = liveCatalog.toolsAfterUnknownName(line: line, cursor: cursor, known: tools) {
+                liveTools.set(fresh)
+                tools = fresh
+            }
+            return Completer.complete(
                 // Only a line with a `|` completes path steps; reading the last result for others would parse it.
-                line: line, cursor: cursor, tools: liveTools.get(), metaCommands: entries,
+                line: line, cursor: cursor, tools: tools, metaCommands: entries,
                 lastResult: line.contains("|") ? captures.last : nil,
                 catalog: liveCatalog.catalog(line: line, cursor: cursor))
         }

@@ -126,7 +126,7 @@ async def end_listens() -> str:
 async def grow_quietly() -> str:
     """Adds the tool `quiet` without saying tools/list_changed."""
     if not any(t.name == "quiet" for t in await server.list_tools()):
-        server.add_tool(lambda: "quiet!", name="quiet", description="Added by grow_quietly.")
+        server.add_tool(lambda volume=1: "quiet!", name="quiet", description="Added by grow_quietly.")
     return "grew quietly"
 
 
