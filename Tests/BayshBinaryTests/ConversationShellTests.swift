@@ -220,6 +220,25 @@ struct ConversationShellTests {
         }
     }
 
+    @Test("2026 era: a tool that asks the handshake way gets the server's own error and the way out", arguments: ["stdio", "http"])
+    func handshakeQuestionInTheModernEra(transport: String) async throws {
+        let run = { (arguments: [String]) in
+            let baysh = try BayshProcess()
+            defer { baysh.removeFolders() }
+            let run = try await baysh.run(arguments + ["-c", "confirm_delete a.txt"])
+            #expect(run.status == 1)
+            #expect(run.stderr.contains("MCP server 'rich' answered with JSON-RPC error -32600: Cannot send 'elicitation/create'"), "\(run.stderr)")
+            #expect(run.stderr.contains("(the server asks its questions the handshake way: try --protocol 2025)"))
+        }
+        if transport == "stdio" {
+            try await run(try Self.server(era: "auto"))
+        } else {
+            try await withLoopbackServer(script: MCPFixtures.richServerScript, arguments: ["http"]) { url in
+                try await run(["--url", url.absoluteString])
+            }
+        }
+    }
+
     @Test("in a script a question is declined and stderr says so")
     func scriptDeclines() async throws {
         let baysh = try BayshProcess()

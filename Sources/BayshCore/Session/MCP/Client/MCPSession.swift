@@ -421,8 +421,13 @@ public final class MCPSession: Session {
             throw SessionError.invalidArgument(
                 "MCP server '\(serverName)' refused the call to '\(tool)': \(error.text)")
         }
+        // A handshake-era tool asking a question on the connection, which a 2026 request has no back-channel for
+        // (the Python package's words): the user can still reach it the old way.
+        let hint =
+            liveConnection?.modernMeta != nil && error.message.contains("back-channel")
+            ? " (the server asks its questions the handshake way: try --protocol 2025)" : ""
         return ToolResult(
-            content: [.text("MCP server '\(serverName)' answered with \(error.text)")],
+            content: [.text("MCP server '\(serverName)' answered with \(error.text)\(hint)")],
             isError: true, requestId: requestId, elapsed: elapsed)
     }
 

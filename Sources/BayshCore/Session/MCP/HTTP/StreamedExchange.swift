@@ -94,11 +94,15 @@ final class StreamedExchange: Sendable {
             facts.update { $0.sessionId = id }
         }
         let type = (http.value(forHTTPHeaderField: "Content-Type") ?? "").lowercased()
+        // In the 2026 era a JSON-RPC error answer comes with the HTTP status its code maps to (400, 404…): it is
+        // still the answer, with the server's own words.
+        let errorAnswer =
+            (400..<600).contains(http.statusCode) && facts.current.protocolVersion == MCPProtocolChoice.modernVersion
         state.withLock { state in
             state.response = http
             if (200..<300).contains(http.statusCode) && type.hasPrefix("text/event-stream") {
                 state.body = .events(ServerSentEvents())
-            } else if (200..<300).contains(http.statusCode) && type.hasPrefix("application/json") {
+            } else if (200..<300).contains(http.statusCode) || errorAnswer, type.hasPrefix("application/json") {
                 state.body = .json(Data())
             } else {
                 state.body = .excerpt(Data())
@@ -151,6 +155,8 @@ final class StreamedExchange: Sendable {
                     if Self.isJSONRPC(body) {
                         messages.append(body)
                         note(body)
+                    } else if !(200..<300).contains(state.response?.statusCode ?? 0) {
+                        excerpt = body.prefix(Self.excerptLimit)
                     } else if !body.allSatisfy({ Self.isBlank($0) }) {
                         state.garbage = Self.text(body.prefix(Self.excerptLimit))
                     }
