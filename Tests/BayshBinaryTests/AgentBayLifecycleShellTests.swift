@@ -227,8 +227,8 @@ struct LocalAndMCPLifecycleShellTests {
         #expect(run.status == 1)
         #expect(run.stdout.contains("none: the session lives as long as baysh's connection to it"))
         #expect(run.stderr.contains(
-            "status is not available on a mcp session: it has no session state to report: it lives as long as "
+            "status is not available on an MCP session: it has no session state to report: it lives as long as "
                 + "baysh's connection to it"))
-        #expect(run.stderr.contains("new is not available on a mcp session"))
+        #expect(run.stderr.contains("new is not available on an MCP session"))
     }
 }

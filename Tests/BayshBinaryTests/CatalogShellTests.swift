@@ -138,7 +138,7 @@ struct CatalogShellTests {
         defer { baysh.removeFolders() }
         let run = try await baysh.run(["--local", "-c", ":resources", "-c", ":prompt x"])
         #expect(run.status != 0)
-        #expect(run.stderr.contains("resources/list is not available on a local session: local sessions offer tools only"))
+        #expect(run.stderr.contains("resources/list is not available on a local session: a local session offers tools only"))
         #expect(run.stderr.contains("prompts/list is not available on a local session"))
     }
 
@@ -149,7 +149,7 @@ struct CatalogShellTests {
             #expect(run.status != 0)
             for operation in ["resources/list", "resources/read", "prompts/list"] {
                 #expect(
-                    run.stderr.contains("\(operation) is not available on a agentbay session: agentbay sessions offer tools only"),
+                    run.stderr.contains("\(operation) is not available on an AgentBay session: an AgentBay session offers tools only"),
                     "\(run.stderr)")
             }
         }

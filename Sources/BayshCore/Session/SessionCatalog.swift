@@ -137,6 +137,6 @@ extension Session {
     private func catalogUnsupported(_ operation: String) -> SessionError {
         .unsupported(
             operation: operation, backend: descriptor.backend,
-            reason: "\(descriptor.backend.rawValue) sessions offer tools only, no resources, prompts or completions")
+            reason: "\(descriptor.backend.sessionPhrase) offers tools only, no resources, prompts or completions")
     }
 }

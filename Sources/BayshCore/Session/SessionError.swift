@@ -32,7 +32,7 @@ public enum SessionError: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .unsupported(let operation, let backend, let reason):
-            return "\(operation) is not available on a \(backend.rawValue) session: \(reason)"
+            return "\(operation) is not available on \(backend.sessionPhrase): \(reason)"
         case .invalidArgument(let message), .notFound(let message), .transport(let message),
             .configuration(let message):
             return message

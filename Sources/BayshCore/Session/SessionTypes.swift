@@ -9,6 +9,15 @@ public enum BackendKind: String, Sendable, Codable, CaseIterable {
     case agentbay
     /// Any MCP server, over stdio or streamable HTTP.
     case mcp
+
+    /// How prose names it, article included: `a local session`, `an AgentBay session`, `an MCP session`.
+    public var sessionPhrase: String {
+        switch self {
+        case .local: "a local session"
+        case .agentbay: "an AgentBay session"
+        case .mcp: "an MCP session"
+        }
+    }
 }
 
 /// What a session is called in the prompt, history file names and transcript headers.
