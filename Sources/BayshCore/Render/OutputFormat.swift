@@ -28,7 +28,4 @@ public struct TruncationLimits: Sendable, Equatable {
         self.shownLines = shownLines
         self.shownBytes = shownBytes
     }
-
-    /// `1.2 MB`, `830 KB`, `12 bytes`.
-    static func size(_ bytes: Int) -> String { ByteSize.text(bytes) }
 }

@@ -135,7 +135,7 @@ public struct ResultRenderer: Sendable {
             do {
                 let path = try renderer.outputFolder.save(text: text, stem: tool, fileExtension: "txt")
                 savedFiles.append(path)
-                note += "; the full text (\(TruncationLimits.size(bytes))) is in \(path)"
+                note += "; the full text (\(ByteSize.text(bytes))) is in \(path)"
             } catch {
                 failed = true
                 note += "; the full text could not be saved: \(error)"
@@ -153,7 +153,7 @@ public struct ResultRenderer: Sendable {
             do {
                 let path = try renderer.outputFolder.save(data, stem: tool, fileExtension: fileExtension)
                 savedFiles.append(path)
-                let facts = [what, mimeType, TruncationLimits.size(data.count)].compactMap { $0 }
+                let facts = [what, mimeType, ByteSize.text(data.count)].compactMap { $0 }
                 output.append(
                     facts.joined(separator: " ") + " saved to \(path)", to: stream, style: isError ? .error : .dim)
             } catch {

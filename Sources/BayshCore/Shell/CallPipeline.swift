@@ -248,8 +248,8 @@ extension Shell {
 
     /// `output interrupted after 1.2 MB of 100.0 MB; the full result is in …`, on a line of its own.
     private func interruptionNote(_ printed: TerminalWriter.PrintedAmount, savedFiles: [String]) -> RenderedOutput {
-        var note = "output interrupted after \(TruncationLimits.size(printed.written)) of "
-            + "\(TruncationLimits.size(printed.total))"
+        var note = "output interrupted after \(ByteSize.text(printed.written)) of "
+            + "\(ByteSize.text(printed.total))"
         if !savedFiles.isEmpty {
             note += "; the full result is in \(savedFiles.joined(separator: ", "))"
         }

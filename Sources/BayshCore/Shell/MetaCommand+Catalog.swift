@@ -16,7 +16,7 @@ extension MetaCommand {
         case .failure(let failure): return .failure("could not list resources: \(failure.message)")
         case .success(let (all, _)):
             return table(all, filter: filter, kind: "resource", searched: { [$0.name, $0.uri, $0.description ?? ""] }) {
-                [$0.name, $0.uri, $0.mimeType ?? "", $0.isTemplate ? "template" : $0.size.map(TruncationLimits.size) ?? ""]
+                [$0.name, $0.uri, $0.mimeType ?? "", $0.isTemplate ? "template" : $0.size.map(ByteSize.text) ?? ""]
             }
         }
     }

@@ -25,7 +25,7 @@ extension MetaCommand {
         let text = ResultPathOutput.compact(value)
         let limit = 60
         guard text.count > limit else { return text }
-        return String(text.prefix(limit)) + "… (\(TruncationLimits.size(text.utf8.count)))"
+        return String(text.prefix(limit)) + "… (\(ByteSize.text(text.utf8.count)))"
     }
 
     static let find = MetaCommand(

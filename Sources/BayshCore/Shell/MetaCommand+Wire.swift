@@ -45,9 +45,9 @@ func wireLine(_ message: WireMessage) -> String {
     var shown = message.text.replacingOccurrences(of: "\n", with: "\\n")
     if shown.count > wirePreviewCharacters || message.bytes > WireTap.keptBytes {
         shown = String(shown.prefix(wirePreviewCharacters))
-            + "… (cut; \(TruncationLimits.size(message.bytes)) in all)"
+            + "… (cut; \(ByteSize.text(message.bytes)) in all)"
     }
-    var head = (message.direction == .sent ? "→ " : "← ") + TruncationLimits.size(message.bytes)
+    var head = (message.direction == .sent ? "→ " : "← ") + ByteSize.text(message.bytes)
     if let roundTrip = message.roundTrip { head += " after " + milliseconds(roundTrip) }
     if let since = message.sinceStart { head += " at +" + milliseconds(since) }
     return head + "  " + shown
