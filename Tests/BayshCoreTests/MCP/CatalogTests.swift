@@ -147,6 +147,21 @@ struct CatalogTests {
         }
     }
 
+    @Test("auto gives a server that never answers server/discover 10 s, then speaks the handshake")
+    func unansweredProbe() async throws {
+        let directory = try TemporaryDirectory()
+        let target = MCPTarget.stdio(
+            command: [try MCPFixtures.python, HostileFixtures.stubbornStdio, directory.path + "/pid", "--deaf"],
+            environment: [:], workingDirectory: nil, stderr: .discard)
+        let started = ContinuousClock.now
+        let session = try await MCPSession.connect(target, timeout: .seconds(30), protocol: .auto)
+        let waited = ContinuousClock.now - started
+        #expect(session.protocolRevision?.hasPrefix("2025") == true)
+        #expect(waited >= ServerDiscovery.discoverLimit && waited < ServerDiscovery.discoverLimit + .seconds(8), "\(waited)")
+        #expect(try await session.callTool(name: "noop", arguments: [:]).text == "ok")
+        await session.close()
+    }
+
     @Test("the 2026 revision's routing headers mirror the body")
     func routingHeaders() {
         func headers(_ json: String) -> [String: String] { StreamableHTTPTransport.routingHeaders(of: Data(json.utf8)) }

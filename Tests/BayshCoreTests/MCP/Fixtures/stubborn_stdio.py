@@ -1,7 +1,7 @@
 """A stdio MCP server that will not go: it ignores SIGTERM, SIGHUP and SIGINT and keeps running after its stdin
 ends. It writes its pid to the file named by its first argument. With --mute it never answers initialize (a
-handshake that hangs); otherwise it answers initialize and tools/list with one tool. Raw JSON-RPC lines, so it
-needs no package."""
+handshake that hangs); otherwise it answers initialize and tools/list with one tool (and, with --deaf, nothing
+else). Raw JSON-RPC lines, so it needs no package."""
 import json
 import signal
 import sys
@@ -12,6 +12,8 @@ for number in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
 with open(sys.argv[1], "w") as pid_file:
     pid_file.write(str(__import__("os").getpid()))
 mute = "--mute" in sys.argv
+# With --deaf it never answers a method it does not know (server/discover), as some servers do, against JSON-RPC.
+deaf = "--deaf" in sys.argv
 for line in sys.stdin:
     try:
         request = json.loads(line)
@@ -20,6 +22,8 @@ for line in sys.stdin:
     if mute or "id" not in request:
         continue
     method = request.get("method")
+    if deaf and method not in ("initialize", "tools/list", "tools/call"):
+        continue
     if method == "initialize":
         result = {"protocolVersion": request["params"].get("protocolVersion", "2025-06-18"),
                   "capabilities": {"tools": {}}, "serverInfo": {"name": "stubborn", "version": "1"}}
