@@ -33,6 +33,8 @@ final class SandboxAgent: Sendable {
     /// A pidfd of bubblewrap's child, PID 1 of the sandbox: killing it ends the whole PID namespace, even while
     /// the sandbox is still being set up and nothing inside has armed `--die-with-parent` yet.
     private let sandboxInit: Int32
+    /// Its pid, whose only child is the agent.
+    private let initPid: pid_t
     /// A pidfd of the agent's shell (found under bubblewrap's init), for SIGUSR1 that cannot hit a reused pid.
     private let agentHandle = Atomic<Int32>(-1)
     private let pending = Mutex<[UInt8]>([])
@@ -114,6 +116,7 @@ final class SandboxAgent: Sendable {
         guard child > 0 else {
             close(info[0])
             sandboxInit = -1
+            initPid = 0
             pid = 0
             life.ended.store(true, ordering: .sequentiallyConsistent)
             throw SandboxError.cannotStart("cannot start \(bwrap): \(String(cString: strerror(-child)))")
@@ -122,7 +125,8 @@ final class SandboxAgent: Sendable {
         let reported = Self.readAll(info[0], timeout: startTimeout)
         close(info[0])
         // The pid is bubblewrap's child, which bubblewrap has not reaped unless it already failed.
-        sandboxInit = Self.childPid(reported).map { bayshlinux_pidfd_open($0) } ?? -1
+        initPid = Self.childPid(reported) ?? 0
+        sandboxInit = initPid > 0 ? bayshlinux_pidfd_open(initPid) : -1
         guard sandboxInit >= 0 else {
             stop()
             throw SandboxError.cannotStart(Self.complaint(in: log))
@@ -142,7 +146,9 @@ final class SandboxAgent: Sendable {
         if readLine(timeout: startTimeout) != "ready" {
             stop()
             failure = Self.complaint(in: log)
-        } else if let agent = Self.grandchild(of: pid), case let handle = bayshlinux_pidfd_open(agent), handle >= 0 {
+        } else if let agent = Self.onlyChild(of: initPid) ?? Self.grandchild(of: pid),
+            case let handle = bayshlinux_pidfd_open(agent), handle >= 0
+        {
             agentHandle.store(handle, ordering: .sequentiallyConsistent)
         } else {
             stop()
@@ -203,6 +209,15 @@ final class SandboxAgent: Sendable {
     }
 
     /// The process two levels below `pid` (bubblewrap, its init in the sandbox, the command), from `/proc`.
+    /// The one child of `pid`, from `/proc/PID/task/PID/children` (one small file, where ``grandchild(of:)`` reads
+    /// every process's `stat`); nil when the kernel does not offer that file or the count is not one.
+    private static func onlyChild(of pid: pid_t) -> pid_t? {
+        guard pid > 0, let text = try? String(contentsOfFile: "/proc/\(pid)/task/\(pid)/children", encoding: .utf8)
+        else { return nil }
+        let children = text.split(separator: " ").compactMap { pid_t($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        return children.count == 1 ? children[0] : nil
+    }
+
     private static func grandchild(of pid: pid_t) -> pid_t? {
         let parents = processParents()
         let inits = parents.filter { $0.value == pid }.map(\.key)
