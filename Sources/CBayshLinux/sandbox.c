@@ -18,7 +18,7 @@ int bayshlinux_pidfd_signal(int pidfd, int signal) {
 
 // Only async-signal-safe calls between fork and exec: baysh has many threads, and the child gets only this one.
 pid_t bayshlinux_spawn_limited(const char *path, char *const argv[], char *const envp[], int in, int out, int err,
-                               const int *resources, const unsigned long long *values, int count) {
+                               int extra, const int *resources, const unsigned long long *values, int count) {
     int report[2];
     if (pipe2(report, O_CLOEXEC) != 0) return -errno;
     pid_t pid = fork();
@@ -36,13 +36,17 @@ pid_t bayshlinux_spawn_limited(const char *path, char *const argv[], char *const
             struct rlimit limit = {(rlim_t)values[i], (rlim_t)values[i]};
             if (setrlimit(resources[i], &limit) != 0) code = errno;
         }
-        // Above 2 first, so that moving one descriptor onto 0..2 cannot overwrite another still to be moved.
-        int moved[3] = {in, out, err};
-        for (int i = 0; i < 3 && code == 0; i++) {
-            moved[i] = fcntl(moved[i], F_DUPFD_CLOEXEC, 3);
+        // Above 3 first, so that moving one descriptor onto 0..3 cannot overwrite another still to be moved.
+        int moved[4] = {in, out, err, extra};
+        int places = extra >= 0 ? 4 : 3;
+        // The report pipe too: it may sit on 3, which `extra` takes.
+        int reporting = fcntl(report[1], F_DUPFD_CLOEXEC, 4);
+        if (reporting < 0) code = errno; else report[1] = reporting;
+        for (int i = 0; i < places && code == 0; i++) {
+            moved[i] = fcntl(moved[i], F_DUPFD_CLOEXEC, 4);
             if (moved[i] < 0) code = errno;
         }
-        for (int i = 0; i < 3 && code == 0; i++) {
+        for (int i = 0; i < places && code == 0; i++) {
             if (dup2(moved[i], i) < 0) code = errno;
         }
         struct sigaction defaults = {0};
@@ -52,9 +56,9 @@ pid_t bayshlinux_spawn_limited(const char *path, char *const argv[], char *const
         sigemptyset(&none);
         sigprocmask(SIG_SETMASK, &none, NULL);
         if (code == 0) {
-            // Everything but 0..2 and the report pipe (closed by exec itself) goes.
+            // Everything but 0..2 (0..3 with `extra`) and the report pipe (closed by exec itself) goes.
             int keep = report[1];
-            if (keep > 3) syscall(SYS_close_range, 3, keep - 1, 0);
+            if (keep > places) syscall(SYS_close_range, places, keep - 1, 0);
             syscall(SYS_close_range, keep + 1, ~0U, 0);
             execve(path, argv, envp);
             code = errno;

@@ -27,29 +27,59 @@ enum MCPStdioBench: BenchSection {
             return
         }
         print("mcp stdio: echo calls against baysh-test-server (SessionServer), best of \(rounds) rounds")
-        var raw = 0.0
-        var baysh = 0.0
+        var raw = Round.none
+        var baysh = Round.none
         for _ in 0..<rounds {
-            raw = max(raw, try await rawRate(server: server, calls: calls))
-            baysh = max(baysh, try await bayshRate(server: server, calls: calls))
+            raw = raw.best(try await rawRate(server: server, calls: calls))
+            baysh = baysh.best(try await bayshRate(server: server, calls: calls))
         }
-        print(String(format: "  raw JSON-RPC lines   %8.0f calls/s  (%d calls)", raw, calls))
-        print(String(format: "  baysh MCPSession     %8.0f calls/s  (%d calls)", baysh, calls))
-        let stock = try await stockRate(server: server, calls: stockCalls)
+        print(String(format: "  raw JSON-RPC lines   %8.0f calls/s  (%d calls)", raw.rate, calls))
+        print(String(format: "  baysh MCPSession     %8.0f calls/s  (%d calls)", baysh.rate, calls))
+        // The client's own share, which the load moves less than the rates: CPU of this process (every thread,
+        // not the server) and the times its threads gave up the CPU, per call, lowest over the rounds.
+        print(String(
+            format: "  client CPU per call  raw %5.1f µs, baysh %5.1f µs; context switches per call raw %4.2f, baysh %4.2f",
+            raw.cpu, baysh.cpu, raw.switches, baysh.switches))
+        let stock = try await stockRate(server: server, calls: stockCalls).rate
         print(String(format: "  SDK StdioTransport   %8.0f calls/s  (%d calls)", stock, stockCalls))
-        print(String(format: "  baysh / raw   %5.1f%%  (target >= 90%%)", baysh / raw * 100))
-        print(String(format: "  baysh / stock %5.1fx  (target >= 4x)", baysh / stock))
+        print(String(format: "  baysh / raw   %5.1f%%  (target >= 90%%)", baysh.rate / raw.rate * 100))
+        print(String(format: "  baysh / stock %5.1fx  (target >= 4x)", baysh.rate / stock))
     }
 
-    private static func rate(_ calls: Int, _ body: () async throws -> Void) async rethrows -> Double {
+    /// One round of calls: calls per second, and this process's CPU (µs) and context switches per call.
+    private struct Round {
+        var rate: Double
+        var cpu: Double
+        var switches: Double
+
+        static let none = Round(rate: 0, cpu: .infinity, switches: .infinity)
+
+        /// The best rate, and the lowest CPU and switches, of `self` and `other`.
+        func best(_ other: Round) -> Round {
+            Round(rate: max(rate, other.rate), cpu: min(cpu, other.cpu), switches: min(switches, other.switches))
+        }
+    }
+
+    private static func rate(_ calls: Int, _ body: () async throws -> Void) async rethrows -> Round {
+        func usage() -> (cpu: Double, switches: Double) {
+            var usage = rusage()
+            getrusage(RUSAGE_SELF.rawValue, &usage)
+            let cpu = Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * 1e6
+                + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec)
+            return (cpu, Double(usage.ru_nvcsw + usage.ru_nivcsw))
+        }
+        let before = usage()
         let start = ContinuousClock.now
         try await body()
         let elapsed = ContinuousClock.now - start
+        let after = usage()
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        return Double(calls) / seconds
+        return Round(
+            rate: Double(calls) / seconds, cpu: (after.cpu - before.cpu) / Double(calls),
+            switches: (after.switches - before.switches) / Double(calls))
     }
 
-    private static func bayshRate(server: String, calls: Int) async throws -> Double {
+    private static func bayshRate(server: String, calls: Int) async throws -> Round {
         let session = try await MCPSession.connect(.stdio(command: [server]))
         defer { Task { await session.close() } }
         _ = try await session.callTool(name: "echo", arguments: ["text": "warm"])
@@ -61,7 +91,7 @@ enum MCPStdioBench: BenchSection {
         }
     }
 
-    private static func stockRate(server: String, calls: Int) async throws -> Double {
+    private static func stockRate(server: String, calls: Int) async throws -> Round {
         let process = try ServerProcess.start(command: [server])
         let client = Client(name: "bench", version: "1")
         let transport = StdioTransport(
@@ -81,7 +111,7 @@ enum MCPStdioBench: BenchSection {
 
     /// Writes each request as one preformatted line and blocks reading the answer line: the floor any client can
     /// reach against this server.
-    private static func rawRate(server: String, calls: Int) async throws -> Double {
+    private static func rawRate(server: String, calls: Int) async throws -> Round {
         let process = try ServerProcess.start(command: [server])
         let reader = RawLines(descriptor: process.stdoutDescriptor)
         func send(_ line: String) throws {

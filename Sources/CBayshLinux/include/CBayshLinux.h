@@ -68,9 +68,9 @@ int bayshlinux_pidfd_signal(int pidfd, int signal);
 
 /// fork + exec of `path` for the local session's sandbox: the child first sets each of `count` resource limits
 /// (`resources[i]` to `values[i]`, soft and hard, so nothing inside can raise them), puts `in`, `out` and `err` on
-/// 0..2, closes every other descriptor, restores default signal handling and moves to a process group of its own.
-/// The pid, or minus the errno of what failed (exec included).
+/// 0..2 and `extra` on 3 (unless it is -1), closes every other descriptor, restores default signal handling and
+/// moves to a process group of its own. The pid, or minus the errno of what failed (exec included).
 pid_t bayshlinux_spawn_limited(const char *path, char *const argv[], char *const envp[], int in, int out, int err,
-                               const int *resources, const unsigned long long *values, int count);
+                               int extra, const int *resources, const unsigned long long *values, int count);
 
 #endif

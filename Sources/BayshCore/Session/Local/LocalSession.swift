@@ -271,10 +271,7 @@ public final class LocalSession: Session {
         } catch SandboxError.cannotStart(let reason) {
             throw SessionError.configuration(
                 "the local session runs shell and run_code in a bubblewrap sandbox, which cannot start here: \(reason). "
-                    + "Install bubblewrap (Debian/Ubuntu: sudo apt-get install bubblewrap) and allow unprivileged user "
-                    + "namespaces (sysctl kernel.unprivileged_userns_clone=1; on Ubuntu 24.04 and later also "
-                    + "kernel.apparmor_restrict_unprivileged_userns=0), or start baysh with --no-sandbox to run "
-                    + "commands unconfined as \(SandboxLayout.userName()) (not recommended)")
+                    + Sandbox.whatToDo)
         }
     }
 

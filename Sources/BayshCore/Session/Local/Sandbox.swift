@@ -3,7 +3,9 @@ import Foundation
 import Synchronization
 
 /// A local session's bubblewrap sandbox: started when the session opens, one for the session's life, with every
-/// `shell` and `run_code` call run inside it by a small agent (``SandboxAgent``), one call at a time.
+/// `shell` and `run_code` call run inside it by a small agent (``SandboxAgent``), one call at a time. Opening
+/// waits only until bubblewrap has made the namespaces (where a sandbox that cannot work fails); the first call
+/// waits for the rest, so `baysh -c ':quit'` and sessions without commands do not.
 ///
 /// A call's command, environment and code reach the agent as files in a private host folder that the sandbox sees
 /// read-only at ``exchangeMount``; its output comes back through two FIFOs there, so the usual output collector
@@ -27,7 +29,8 @@ final class Sandbox: Sendable {
     private let counter = Atomic<Int>(0)
     private let closed = Atomic<Bool>(false)
 
-    /// Starts the sandbox for `workspace`; throws ``SandboxError/cannotStart(_:)`` saying why it cannot.
+    /// Starts the sandbox for `workspace`; throws ``SandboxError/cannotStart(_:)`` saying why it cannot (see
+    /// ``SandboxAgent/init(bwrap:arguments:limits:log:startTimeout:)`` for how far it waits).
     init(workspace: String, settings: SandboxSettings, environment: [String: String]) throws {
         self.settings = settings
         bwrap = try Self.findBubblewrap(searchPath: environment["PATH"])
@@ -112,19 +115,35 @@ final class Sandbox: Sendable {
         return try await ShellCommand.collect(call, timeout: timeout, cap: cap)
     }
 
-    /// The running agent, starting a new sandbox when the last one ended.
+    /// The running agent once it is ready (the first call waits for the start the session's opening began),
+    /// starting a new sandbox when the last one ended. A sandbox that got past its namespaces but then could not
+    /// start fails every call with bubblewrap's reason.
     private func liveAgent() throws -> SandboxAgent {
-        if let running = agent.withLock({ $0 }), running.isRunning { return running }
+        if let current = agent.withLock({ $0 }) {
+            if let reason = current.waitUntilReady() {
+                throw ToolFailure("the session's sandbox could not start: \(reason). " + Self.whatToDo)
+            }
+            if current.isRunning { return current }
+        }
         if closed.load(ordering: .sequentiallyConsistent) {
             throw ToolFailure("the session's sandbox was closed; open the session again")
         }
         do {
             let started = try startAgent()
             agent.withLock { $0 = started }
+            if let reason = started.waitUntilReady() { throw SandboxError.cannotStart(reason) }
             return started
         } catch let SandboxError.cannotStart(reason) {
             throw ToolFailure("the sandbox ended and cannot start again: \(reason)")
         }
+    }
+
+    /// How to make the sandbox work, or go without it.
+    static var whatToDo: String {
+        "Install bubblewrap (Debian/Ubuntu: sudo apt-get install bubblewrap) and allow unprivileged user "
+            + "namespaces (sysctl kernel.unprivileged_userns_clone=1; on Ubuntu 24.04 and later also "
+            + "kernel.apparmor_restrict_unprivileged_userns=0), or start baysh with --no-sandbox to run "
+            + "commands unconfined as \(SandboxLayout.userName()) (not recommended)"
     }
 
     private func startAgent() throws -> SandboxAgent {
@@ -142,10 +161,22 @@ final class Sandbox: Sendable {
     static let folderPrefix = "baysh-sandbox-"
 
     /// Removes the host folders of sandboxes whose baysh is gone without cleaning up (killed with SIGKILL).
+    /// Runs at every open, so it reads the folder with `readdir` and makes a string only of names with the prefix:
+    /// listing a `/tmp` of 3,000 entries through FileManager cost a few milliseconds of start-up.
     static func removeLeftovers() {
         let temporary = NSTemporaryDirectory()
-        for name in (try? FileManager.default.contentsOfDirectory(atPath: temporary)) ?? []
-        where name.hasPrefix(folderPrefix) {
+        guard let folder = opendir(temporary) else { return }
+        var names: [String] = []
+        let prefix = Array(folderPrefix.utf8CString)
+        let nameOffset = MemoryLayout<dirent>.offset(of: \dirent.d_name)!
+        while let entry = readdir(folder) {
+            // In place: a record is only as long as its name, so copying the whole `d_name` array could read past
+            // the end of the directory buffer.
+            let name = (UnsafeRawPointer(entry) + nameOffset).assumingMemoryBound(to: CChar.self)
+            if strncmp(name, prefix, prefix.count - 1) == 0 { names.append(String(cString: name)) }
+        }
+        closedir(folder)
+        for name in names {
             guard let pid = pid_t(name.dropFirst(folderPrefix.count).prefix { $0 != "-" }), pid > 0,
                 kill(pid, 0) != 0 && errno == ESRCH
             else { continue }

@@ -30,12 +30,27 @@ final class SandboxAgent: Sendable {
 
     /// bubblewrap's pid (outside the sandbox).
     let pid: pid_t
+    /// A pidfd of bubblewrap's child, PID 1 of the sandbox: killing it ends the whole PID namespace, even while
+    /// the sandbox is still being set up and nothing inside has armed `--die-with-parent` yet.
+    private let sandboxInit: Int32
+    /// Its pid, whose only child is the agent.
+    private let initPid: pid_t
     /// A pidfd of the agent's shell (found under bubblewrap's init), for SIGUSR1 that cannot hit a reused pid.
     private let agentHandle = Atomic<Int32>(-1)
     private let pending = Mutex<[UInt8]>([])
     private let life: Life
+    private let readiness = Mutex(Readiness.starting)
+    private let log: String
+    private let startTimeout: Duration
     /// baysh's end of the socket that is the agent's stdin and stdout.
     private var socket: Int32 { life.socket }
+
+    /// Whether the agent has said `ready` (see ``waitUntilReady()``).
+    private enum Readiness {
+        case starting
+        case ready
+        case failed(String)
+    }
 
     /// What the agent and the thread waiting for bubblewrap share. The socket closes when both let go of it, so
     /// that thread's wake-up `shutdown` can never hit a descriptor number reused by a later sandbox.
@@ -52,32 +67,43 @@ final class SandboxAgent: Sendable {
         }
     }
 
-    /// Starts `bwrap ARGUMENTS /bin/sh -c SCRIPT` with `limits` applied to it and everything it starts, and waits
-    /// for the agent's `ready`. bubblewrap's own complaints go to `log`, which the error quotes.
+    /// Starts `bwrap ARGUMENTS /bin/sh -c SCRIPT` with `limits` applied to it and everything it starts, and returns
+    /// once bubblewrap has made the sandbox's namespaces, the step that fails where the sandbox cannot work at all
+    /// (no unprivileged user namespaces, a bubblewrap that refuses): that is refused here, with bubblewrap's own
+    /// words from `log`. Mounting and starting the agent go on meanwhile; the first call waits for them
+    /// (``waitUntilReady()``), so a session that never runs a command never waits for them.
     init(bwrap: String, arguments: [String], limits: [(Int32, UInt64)], log: String, startTimeout: Duration) throws {
         var pair: [Int32] = [0, 0]
         guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &pair) == 0 else {
             throw SandboxError.cannotStart("cannot create a socket pair: \(String(cString: strerror(errno)))")
         }
-        let logFd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        var info: [Int32] = [0, 0]
+        // A socket pair rather than a pipe for bubblewrap's report: `pipe2` (close-on-exec from the start) is not
+        // imported.
+        let reportMade = socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &info) == 0
+        let logFd = reportMade ? open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600) : -1
         guard logFd >= 0 else {
+            let what = reportMade ? log : "a socket pair"
             let code = errno
-            close(pair[0])
-            close(pair[1])
-            throw SandboxError.cannotStart("cannot create \(log): \(String(cString: strerror(code)))")
+            for descriptor in pair + (reportMade ? info : []) { close(descriptor) }
+            throw SandboxError.cannotStart("cannot create \(what): \(String(cString: strerror(code)))")
         }
         let life = Life(socket: pair[0])
         self.life = life
+        self.log = log
+        self.startTimeout = startTimeout
         // bubblewrap's --die-with-parent ties it to the thread that started it, so that thread must live as long
         // as bubblewrap does: it starts it, then waits for it.
         let started = SpawnReport()
-        let argv = [bwrap] + arguments + ["/bin/sh", "-c", Self.script]
-        let childEnd = pair[1]
+        // --info-fd: bubblewrap writes its child's pid there once the namespaces exist, then closes it.
+        let argv = [bwrap, "--info-fd", "3"] + arguments + ["/bin/sh", "-c", Self.script]
+        let (childEnd, infoEnd) = (pair[1], info[1])
         Thread {
             bayshlinux_name_thread("baysh-sandbox")
-            let child = Self.spawn(argv, in: childEnd, out: childEnd, err: logFd, limits: limits)
+            let child = Self.spawn(argv, in: childEnd, out: childEnd, err: logFd, extra: infoEnd, limits: limits)
             close(childEnd)
             close(logFd)
+            close(infoEnd)
             started.deliver(child)
             guard child > 0 else { return }
             var status: Int32 = 0
@@ -88,27 +114,93 @@ final class SandboxAgent: Sendable {
         }.start()
         let child = started.wait()
         guard child > 0 else {
-            throw SandboxError.cannotStart(
-                "cannot start \(bwrap): \(String(cString: strerror(-child)))")
+            close(info[0])
+            sandboxInit = -1
+            initPid = 0
+            pid = 0
+            life.ended.store(true, ordering: .sequentiallyConsistent)
+            throw SandboxError.cannotStart("cannot start \(bwrap): \(String(cString: strerror(-child)))")
         }
         pid = child
-        guard readLine(timeout: startTimeout) == "ready" else {
+        let reported = Self.readAll(info[0], timeout: startTimeout)
+        close(info[0])
+        // The pid is bubblewrap's child, which bubblewrap has not reaped unless it already failed.
+        initPid = Self.childPid(reported) ?? 0
+        sandboxInit = initPid > 0 ? bayshlinux_pidfd_open(initPid) : -1
+        guard sandboxInit >= 0 else {
             stop()
-            let said = (try? String(contentsOfFile: log, encoding: .utf8))?
-                .trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
-            throw SandboxError.cannotStart(said.isEmpty ? "bubblewrap gave no reason" : said)
+            throw SandboxError.cannotStart(Self.complaint(in: log))
         }
-        guard let agent = Self.grandchild(of: child), case let handle = bayshlinux_pidfd_open(agent), handle >= 0 else {
+    }
+
+    /// Waits until the agent has said `ready` (at once when it has): nil then, else why the sandbox could not
+    /// start (bubblewrap's words from its log), the same every time it is asked. Only one thread asks at a time
+    /// (calls take turns).
+    func waitUntilReady() -> String? {
+        switch readiness.withLock({ $0 }) {
+        case .ready: return nil
+        case .failed(let reason): return reason
+        case .starting: break
+        }
+        var failure: String?
+        if readLine(timeout: startTimeout) != "ready" {
             stop()
-            throw SandboxError.cannotStart("cannot find the agent process under bubblewrap (pid \(child))")
+            failure = Self.complaint(in: log)
+        } else if let agent = Self.onlyChild(of: initPid) ?? Self.grandchild(of: pid),
+            case let handle = bayshlinux_pidfd_open(agent), handle >= 0
+        {
+            agentHandle.store(handle, ordering: .sequentiallyConsistent)
+        } else {
+            stop()
+            failure = "cannot find the agent process under bubblewrap (pid \(pid))"
         }
-        agentHandle.store(handle, ordering: .sequentiallyConsistent)
+        readiness.withLock { $0 = failure.map(Readiness.failed) ?? .ready }
+        return failure
+    }
+
+    /// What bubblewrap wrote to `log` before it gave up.
+    private static func complaint(in log: String) -> String {
+        let said = (try? String(contentsOfFile: log, encoding: .utf8))?
+            .trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        return said.isEmpty ? "bubblewrap gave no reason" : said
+    }
+
+    /// Everything read from `descriptor` until end of file, or until `timeout` passes.
+    private static func readAll(_ descriptor: Int32, timeout: Duration) -> [UInt8] {
+        let deadline = ContinuousClock.now + timeout
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 256)
+        while true {
+            let remaining = ContinuousClock.now.duration(to: deadline)
+            guard remaining > .zero else { return bytes }
+            var fd = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+            let ready = poll(&fd, 1, Self.milliseconds(remaining))
+            if ready < 0 && errno == EINTR { continue }
+            if ready <= 0 { return bytes }
+            let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+            if count < 0 && errno == EINTR { continue }
+            if count <= 0 { return bytes }
+            bytes += chunk[..<count]
+        }
+    }
+
+    /// The `child-pid` of bubblewrap's `--info-fd` report (`{"child-pid": 1234}`).
+    private static func childPid(_ report: [UInt8]) -> pid_t? {
+        let text = String(decoding: report, as: UTF8.self)
+        guard let key = text.range(of: "\"child-pid\"") else { return nil }
+        let digits = text[key.upperBound...].drop { $0 == ":" || $0 == " " || $0 == "\n" || $0 == "\t" }.prefix { $0.isNumber }
+        return pid_t(digits).flatMap { $0 > 0 ? $0 : nil }
+    }
+
+    private static func milliseconds(_ duration: Duration) -> Int32 {
+        Int32(clamping: duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000 + 1)
     }
 
     deinit {
         stop()
         let handle = agentHandle.load(ordering: .sequentiallyConsistent)
         if handle >= 0 { close(handle) }
+        if sandboxInit >= 0 { close(sandboxInit) }
     }
 
     /// Asks the agent to kill everything the running call started (it then answers the call's status).
@@ -117,6 +209,15 @@ final class SandboxAgent: Sendable {
     }
 
     /// The process two levels below `pid` (bubblewrap, its init in the sandbox, the command), from `/proc`.
+    /// The one child of `pid`, from `/proc/PID/task/PID/children` (one small file, where ``grandchild(of:)`` reads
+    /// every process's `stat`); nil when the kernel does not offer that file or the count is not one.
+    private static func onlyChild(of pid: pid_t) -> pid_t? {
+        guard pid > 0, let text = try? String(contentsOfFile: "/proc/\(pid)/task/\(pid)/children", encoding: .utf8)
+        else { return nil }
+        let children = text.split(separator: " ").compactMap { pid_t($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        return children.count == 1 ? children[0] : nil
+    }
+
     private static func grandchild(of pid: pid_t) -> pid_t? {
         let parents = processParents()
         let inits = parents.filter { $0.value == pid }.map(\.key)
@@ -140,9 +241,10 @@ final class SandboxAgent: Sendable {
     /// False once bubblewrap has exited (the agent was killed from inside, or ``stop()``).
     var isRunning: Bool { !life.ended.load(ordering: .sequentiallyConsistent) }
 
-    /// Ends bubblewrap and with it everything in the sandbox (--die-with-parent chains the kill down).
+    /// Ends everything in the sandbox (its PID 1 takes the namespace with it) and bubblewrap.
     func stop() {
-        if isRunning { kill(pid, SIGKILL) }
+        if sandboxInit >= 0 { _ = bayshlinux_pidfd_signal(sandboxInit, SIGKILL) }
+        if isRunning && pid > 0 { kill(pid, SIGKILL) }
     }
 
     /// Sends one request line; false when the agent is gone.
@@ -179,9 +281,7 @@ final class SandboxAgent: Sendable {
             let remaining = clock.now.duration(to: deadline)
             if remaining <= .zero { return nil }
             var fd = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
-            let ms = Int32(clamping: remaining.components.seconds * 1000
-                + remaining.components.attoseconds / 1_000_000_000_000_000 + 1)
-            let ready = poll(&fd, 1, ms)
+            let ready = poll(&fd, 1, Self.milliseconds(remaining))
             if ready < 0 && errno == EINTR { continue }
             if ready <= 0 { continue }
             let count = chunk.withUnsafeMutableBytes { recv(socket, $0.baseAddress, $0.count, 0) }
@@ -192,7 +292,7 @@ final class SandboxAgent: Sendable {
     }
 
     private static func spawn(
-        _ argv: [String], in input: Int32, out output: Int32, err: Int32, limits: [(Int32, UInt64)]
+        _ argv: [String], in input: Int32, out output: Int32, err: Int32, extra: Int32, limits: [(Int32, UInt64)]
     ) -> pid_t {
         let arguments: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
         let environment: [UnsafeMutablePointer<CChar>?] = [strdup("PATH=/usr/bin:/bin"), nil]
@@ -203,7 +303,7 @@ final class SandboxAgent: Sendable {
         let resources = limits.map(\.0)
         let values = limits.map { CUnsignedLongLong($0.1) }
         return bayshlinux_spawn_limited(
-            argv[0], arguments, environment, input, output, err, resources, values, Int32(limits.count))
+            argv[0], arguments, environment, input, output, err, extra, resources, values, Int32(limits.count))
     }
 }
 
