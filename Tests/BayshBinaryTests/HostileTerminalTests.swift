@@ -77,9 +77,9 @@ struct HostileTerminalTests {
         terminal.type("rpc_error code=-32000\r")
         try terminal.waitFor("JSON-RPC error -32000: database is locked\\x1b[2J")
         terminal.type("log\r")
-        try terminal.waitFor("server log\\x1b]52;c;cm0gLXJmIH4=\\x07\\x1b]0;PWNED\\x07")
+        // The server's stderr line and the result race each other.
+        try terminal.waitForAll(["server log\\x1b]52;c;cm0gLXJmIH4=\\x07\\x1b]0;PWNED\\x07", "logged\n"])
         // Ctrl-D only once the editor is back: typed while the call runs, the terminal's line discipline eats it.
-        try terminal.waitFor("logged\n")
         try terminal.waitFor("srv> ")
         terminal.type("\u{4}")
         _ = try terminal.waitForExit(timeout: .seconds(30))

@@ -171,6 +171,26 @@ public final class PseudoTerminal {
         }
     }
 
+    /// Waits until every one of `texts` has shown after the last match, in any order (output that races, such as a
+    /// result and a server's stderr line); later waits start after the last of them.
+    @discardableResult
+    public func waitForAll(_ texts: [String], timeout: Duration = .seconds(20)) throws -> String {
+        let deadline = ContinuousClock.now + timeout
+        while true {
+            let shown = visible
+            let start = shown.index(shown.startIndex, offsetBy: min(mark, shown.count))
+            let found = texts.map { shown[start...].range(of: $0) }
+            if found.allSatisfy({ $0 != nil }), let last = found.compactMap({ $0?.upperBound }).max() {
+                mark = shown.distance(from: shown.startIndex, to: last)
+                return String(shown[start..<last])
+            }
+            guard ContinuousClock.now < deadline else {
+                throw Failure(description: "\(texts) did not all show within \(timeout); the screen had:\n\(shown)")
+            }
+            readAvailable(waitingUpTo: 50)
+        }
+    }
+
     /// Waits until a `baysh local:xxxx> ` prompt shows after `text`, so what is typed next reaches the editor.
     public func waitForPrompt(after text: String = "", timeout: Duration = .seconds(20)) throws {
         if !text.isEmpty { try waitFor(text + "baysh local:", timeout: timeout) } else {
