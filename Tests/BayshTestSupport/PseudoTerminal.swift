@@ -156,19 +156,7 @@ public final class PseudoTerminal {
     /// Waits until `text` shows after the previous match; gives the visible text up to and including it.
     @discardableResult
     public func waitFor(_ text: String, timeout: Duration = .seconds(20)) throws -> String {
-        let deadline = ContinuousClock.now + timeout
-        while true {
-            let shown = visible
-            let start = shown.index(shown.startIndex, offsetBy: min(mark, shown.count))
-            if let found = shown[start...].range(of: text) {
-                mark = shown.distance(from: shown.startIndex, to: found.upperBound)
-                return String(shown[start..<found.upperBound])
-            }
-            guard ContinuousClock.now < deadline else {
-                throw Failure(description: "'\(text)' did not show within \(timeout); the screen had:\n\(shown)")
-            }
-            readAvailable(waitingUpTo: 50)
-        }
+        try waitForAll([text], timeout: timeout)
     }
 
     /// Waits until every one of `texts` has shown after the last match, in any order (output that races, such as a
@@ -185,7 +173,8 @@ public final class PseudoTerminal {
                 return String(shown[start..<last])
             }
             guard ContinuousClock.now < deadline else {
-                throw Failure(description: "\(texts) did not all show within \(timeout); the screen had:\n\(shown)")
+                let what = texts.count == 1 ? "'\(texts[0])' did not show" : "\(texts) did not all show"
+                throw Failure(description: "\(what) within \(timeout); the screen had:\n\(shown)")
             }
             readAvailable(waitingUpTo: 50)
         }
