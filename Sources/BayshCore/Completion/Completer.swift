@@ -30,14 +30,17 @@ public enum Completer {
         }
         // `x = LINE`: LINE completes as a call line of its own.
         let tokens = CallLineTokenizer.tokenize(before).tokens
-        if tokens.count >= 2, !tokens[0].quoted, tokens[1].text == "=", !tokens[1].quoted,
-            tokens.count > 2 || before.last?.isWhitespace == true
-        {
+        if callStart(in: tokens) == 2, tokens.count > 2 || before.last?.isWhitespace == true {
             var start = tokens[1].range.upperBound
             while start < cursor, characters[start].isWhitespace { start += 1 }
             return context.completeCall(String(characters[start..<cursor]), offset: start)
         }
         return context.completeCall(before, offset: 0)
+    }
+
+    /// Where the call starts among `tokens`: 2 after an `x = ` capture, else 0.
+    static func callStart(in tokens: [CallLineToken]) -> Int {
+        tokens.count >= 2 && !tokens[0].quoted && tokens[1].text == "=" && !tokens[1].quoted ? 2 : 0
     }
 }
 

@@ -30,10 +30,13 @@ final class LiveCatalog: Sendable {
     /// is fetched once more, waiting at most ``serverWait``. Nil when there is nothing to ask or no answer in time.
     func toolsAfterUnknownName(line: String, cursor: Int, known: ToolIndex) -> ToolIndex? {
         guard let session = session.withLock({ $0.value }), session.toolListCanChange else { return nil }
-        let before = String(Array(line).prefix(max(0, cursor))).drop(while: \.isWhitespace)
-        guard let space = before.firstIndex(of: " ") else { return nil }
-        let name = String(before[..<space])
-        guard !name.hasPrefix(":"), !name.contains("="), !name.contains("|"), known.tool(named: name) == nil,
+        let before = String(Array(line).prefix(max(0, cursor)))
+        let tokens = CallLineTokenizer.tokenize(before).tokens
+        let start = Completer.callStart(in: tokens)
+        // Only a whole name: one followed by more of the line.
+        guard tokens.count > start, tokens.count > start + 1 || before.last?.isWhitespace == true else { return nil }
+        let name = tokens[start].text
+        guard !tokens[start].quoted, !name.hasPrefix(":"), !name.contains("="), !name.contains("|"), known.tool(named: name) == nil,
             askedAbout.withLock({ asked in
                 defer { asked = name }
                 return asked != name

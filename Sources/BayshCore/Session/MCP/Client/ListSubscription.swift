@@ -30,12 +30,18 @@ final class ListSubscription: Sendable {
     /// How many short-lived streams in a row end the attempts: a server that keeps dropping it is not listening.
     static let attempts = 6
 
-    /// A subscription for the lists `capabilities` say can change; nil when none can.
-    init?(capabilities: Server.Capabilities) {
+    /// The lists `capabilities` say can change (`listChanged`).
+    static func changeable(in capabilities: Server.Capabilities) -> [ServerList] {
         var lists: [ServerList] = []
         if capabilities.tools?.listChanged == true { lists.append(.tools) }
         if capabilities.prompts?.listChanged == true { lists.append(.prompts) }
         if capabilities.resources?.listChanged == true { lists.append(.resources) }
+        return lists
+    }
+
+    /// A subscription for the lists `capabilities` say can change; nil when none can.
+    init?(capabilities: Server.Capabilities) {
+        let lists = Self.changeable(in: capabilities)
         guard !lists.isEmpty else { return nil }
         self.lists = lists
         state = Mutex(State(status: Self.listening(lists)))

@@ -20,9 +20,9 @@ extension MCPSession {
         guard let connection = liveConnection else { return nil }
         guard connection.modernMeta != nil else {
             // Handshake-era servers may send them without declaring it (the Python SDK's do): heard all the same.
-            let declared = ListSubscription(capabilities: connection.handshake.capabilities)?.lists
+            let declared = ListSubscription.changeable(in: connection.handshake.capabilities)
             return "heard on the connection"
-                + (declared.map { " (declared: \($0.map(\.rawValue).joined(separator: ", ")))" } ?? "")
+                + (declared.isEmpty ? "" : " (declared: \(declared.map(\.rawValue).joined(separator: ", ")))")
         }
         return connection.subscription?.status ?? "none declared by the server"
     }
