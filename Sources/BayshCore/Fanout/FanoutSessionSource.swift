@@ -57,7 +57,7 @@ public struct AgentBayFanoutSource: FanoutSessionSource {
 
     public func sweep(label: (key: String, value: String)) async -> [String] {
         guard let found = try? await client.allSessions(labels: [label.key: label.value]) else { return [] }
-        let live = found.filter { !["DELETING", "DELETED", "FINISH"].contains($0.status) }.map(\.id)
+        let live = found.filter { !SessionStatus.endedStates.contains($0.status) }.map(\.id)
         return await withTaskGroup(of: String?.self) { group in
             for id in live {
                 group.addTask {

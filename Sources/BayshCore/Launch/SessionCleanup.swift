@@ -35,7 +35,7 @@ public enum SessionCleanup {
         labels: [String: String], olderThan: Duration?, now: Date = Date(), client: AgentBayClient
     ) async throws -> Found {
         let live = try await client.allSessions(labels: labels).filter {
-            !["DELETING", "DELETED", "FINISH"].contains($0.status)
+            !SessionStatus.endedStates.contains($0.status)
         }
         guard let olderThan else {
             return Found(candidates: live.map { Candidate(id: $0.id, detail: $0.status) })

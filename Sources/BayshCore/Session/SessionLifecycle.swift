@@ -99,6 +99,8 @@ public struct SessionStatus: Sendable, Equatable {
 
     /// States after which the session never runs again.
     public static let endedStates: Set<String> = ["DELETING", "DELETED", "FINISH"]
+    /// States in which the session is paused or on its way in or out of it (no keep-alive is due).
+    public static let pausedStates: Set<String> = ["PAUSING", "PAUSED", "RESUMING"]
 }
 
 /// Defaults for backends without a lifecycle: nothing to report, pause, resume or renew.

@@ -13,7 +13,7 @@ extension AgentBaySession {
             keeper.markGone("its state is \(state)")
         } else {
             // A resuming session does not take calls yet either.
-            keeper.setPaused(["PAUSING", "PAUSED", "RESUMING"].contains(state))
+            keeper.setPaused(SessionStatus.pausedStates.contains(state))
         }
         let facts = keeper.snapshot
         let now = Date()

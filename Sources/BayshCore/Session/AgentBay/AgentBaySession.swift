@@ -115,7 +115,7 @@ public final class AgentBaySession: Session {
                 client: client, facts: facts, imageId: imageId, ownership: .attached, deletePolling: deletePolling,
                 lifecycle: lifecycle, labels: nil)
             // Attached while paused: calls wait for :resume instead of failing on the server.
-            session.keeper.setPaused(["PAUSING", "PAUSED", "RESUMING"].contains(facts.status ?? ""))
+            session.keeper.setPaused(SessionStatus.pausedStates.contains(facts.status ?? ""))
             return session
         } catch {
             client.close()

@@ -111,17 +111,10 @@ private struct TemporaryCodeFile {
         let fd = bayshlinux_mkstemp_cloexec(&template)
         guard fd >= 0 else { throw ToolFailure("run_code: cannot create a temporary file: \(String(cString: strerror(errno)))") }
         path = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
-        let bytes = Array(code.utf8)
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes[offset...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-            if written < 0 && errno == EINTR { continue }
-            guard written > 0 else {
-                close(fd)
-                unlink(path)
-                throw ToolFailure("run_code: cannot write a temporary file: \(String(cString: strerror(errno)))")
-            }
-            offset += written
+        if let failure = Array(code.utf8).withUnsafeBytes({ DescriptorWrite.all($0, to: fd) }) {
+            close(fd)
+            unlink(path)
+            throw ToolFailure("run_code: cannot write a temporary file: \(String(cString: strerror(failure)))")
         }
         close(fd)
     }

@@ -168,11 +168,7 @@ final class Sandbox: Sendable {
         guard let folder = opendir(temporary) else { return }
         var names: [String] = []
         let prefix = Array(folderPrefix.utf8CString)
-        let nameOffset = MemoryLayout<dirent>.offset(of: \dirent.d_name)!
-        while let entry = readdir(folder) {
-            // In place: a record is only as long as its name, so copying the whole `d_name` array could read past
-            // the end of the directory buffer.
-            let name = (UnsafeRawPointer(entry) + nameOffset).assumingMemoryBound(to: CChar.self)
+        Workspace.eachName(in: folder) { name in
             if strncmp(name, prefix, prefix.count - 1) == 0 { names.append(String(cString: name)) }
         }
         closedir(folder)

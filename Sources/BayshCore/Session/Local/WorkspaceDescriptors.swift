@@ -60,12 +60,19 @@ extension Workspace {
         }
         defer { closedir(folder) }
         var names: [String] = []
-        while let entry = readdir(folder) {
-            let name = withUnsafePointer(to: entry.pointee.d_name) { pointer in
-                pointer.withMemoryRebound(to: CChar.self, capacity: Int(NAME_MAX) + 1) { String(cString: $0) }
-            }
+        eachName(in: folder) { pointer in
+            let name = String(cString: pointer)
             if name != "." && name != ".." { names.append(name) }
         }
         return names
+    }
+
+    /// Hands `body` each entry's name in `folder`, read in place: a record is only as long as its name, so copying
+    /// the whole `dirent` (with its 256-byte `d_name`) could read past the end of the directory buffer.
+    static func eachName(in folder: OpaquePointer, _ body: (UnsafePointer<CChar>) -> Void) {
+        let nameOffset = MemoryLayout<dirent>.offset(of: \dirent.d_name)!
+        while let entry = readdir(folder) {
+            body((UnsafeRawPointer(entry) + nameOffset).assumingMemoryBound(to: CChar.self))
+        }
     }
 }
