@@ -88,7 +88,12 @@ enum BayshMain {
     /// Prints `error` as baysh's one-line complaint on stderr.
     static func complain(_ error: any Error) {
         // Errors quote servers (their names, their last stderr lines): control characters are spelled out.
-        let text = TerminalText.visible(Redactor.shared.redact("\(error)"))
-        FileHandle.standardError.write(Data("baysh: \(text)\n".utf8))
+        note("\(error)")
+    }
+
+    /// A `baysh: …` line on stderr, secrets masked and control characters spelled out (notes quote servers too).
+    static func note(_ text: String) {
+        let shown = TerminalText.visible(Redactor.shared.redact(text))
+        FileHandle.standardError.write(Data("baysh: \(shown)\n".utf8))
     }
 }

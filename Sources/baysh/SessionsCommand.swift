@@ -94,21 +94,22 @@ struct SessionsCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
         if found.undated > 0 {
-            Self.note("\(found.undated) matching session(s) left alone: no \(FanoutPlan.startedLabel) label to tell their age")
+            BayshMain.note("\(found.undated) matching session(s) left alone: no \(FanoutPlan.startedLabel) label to tell their age")
         }
         guard !found.candidates.isEmpty else {
-            Self.note("no sessions to delete")
+            BayshMain.note("no sessions to delete")
             return
         }
-        print(TextTable.lines([["ID", "STATE"]] + found.candidates.map { [$0.id, $0.detail] }).joined(separator: "\n"))
+        print(TerminalText.visible(
+            TextTable.lines([["ID", "STATE"]] + found.candidates.map { [$0.id, $0.detail] }).joined(separator: "\n")))
         if !yes {
             guard TerminalText.isTerminal(STDIN_FILENO) else {
-                Self.note("stdin is not a terminal, so baysh cannot ask; add --yes to delete without asking")
+                BayshMain.note("stdin is not a terminal, so baysh cannot ask; add --yes to delete without asking")
                 throw ExitCode(1)
             }
             FileHandle.standardError.write(Data("delete these \(found.candidates.count) session(s)? [y/N] ".utf8))
             guard let answer = readLine(), ["y", "yes"].contains(answer.lowercased()) else {
-                Self.note("nothing deleted")
+                BayshMain.note("nothing deleted")
                 return
             }
         }
@@ -118,14 +119,10 @@ struct SessionsCommand: AsyncParsableCommand {
         } else {
             await SessionCleanup.deleteLocal(ids)
         }
-        for id in ids.sorted() where failures[id] == nil { Self.note("deleted \(id)") }
+        for id in ids.sorted() where failures[id] == nil { BayshMain.note("deleted \(id)") }
         for (id, failure) in failures.sorted(by: { $0.key < $1.key }) {
-            Self.note("could not delete \(id): \(Redactor.shared.redact(failure))")
+            BayshMain.note("could not delete \(id): \(failure)")
         }
         if !failures.isEmpty { throw ExitCode(1) }
-    }
-
-    private static func note(_ text: String) {
-        FileHandle.standardError.write(Data("baysh: \(text)\n".utf8))
     }
 }

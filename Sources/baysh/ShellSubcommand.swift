@@ -94,9 +94,7 @@ struct ShellSubcommand: AsyncParsableCommand {
         let status = await FanoutLauncher.run(
             request: request, plan: plan, transcript: loaded, file: path, replayOptions: transcript.replayOptions,
             shellOptions: options
-        ) { note in
-            FileHandle.standardError.write(Data("baysh: \(Redactor.shared.redact(note))\n".utf8))
-        }
+        ) { BayshMain.note($0) }
         throw ExitCode(status)
     }
 
@@ -121,10 +119,7 @@ struct ShellSubcommand: AsyncParsableCommand {
         let opened: any Session
         do {
             opened = try await SessionEnding.shared.opening(keep: options.settings.keepSession) {
-                try await SessionOpener.open(request) { note in
-                    let text = TerminalText.visible(Redactor.shared.redact(note))
-                    FileHandle.standardError.write(Data("baysh: \(text)\n".utf8))
-                }
+                try await SessionOpener.open(request, note: BayshMain.note)
             }
         } catch {
             BayshMain.complain(error)

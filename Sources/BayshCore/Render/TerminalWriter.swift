@@ -85,7 +85,7 @@ public struct TerminalWriter: Sendable {
     }
 
     /// The piece as it goes out: secrets masked, control characters spelled out, colours added where allowed.
-    private func printable(_ chunk: RenderedOutput.Chunk) -> String {
+    func printable(_ chunk: RenderedOutput.Chunk) -> String {
         let colors = chunk.stream == .standardOutput ? colorsOnStandardOutput : colorsOnStandardError
         var text = Redactor.shared.redact(chunk.text)
         switch chunk.controls {

@@ -116,7 +116,8 @@ public final class ServerConversation: SessionConversation {
         var text = Self.number(progress.progress)
         if let total = progress.total, total > 0 { text += "/" + Self.number(total) }
         if let message = progress.message, !message.isEmpty {
-            text += " · " + TerminalText.untrusted(message, singleLine: true, limit: 200)
+            // The spinner writes it as is: spelled out here, bidi overrides too.
+            text += " · " + TerminalText.visible(TerminalText.untrusted(message, singleLine: true, limit: 200))
         }
         return text
     }
@@ -245,13 +246,9 @@ public final class ServerConversation: SessionConversation {
     /// Prints `output` (stderr lines) above the edited line and keeps it for the running command's record.
     private func hear(_ output: RenderedOutput) {
         state.withLock { $0.heard?.append(output) }
-        editor.printAbove(output.chunks.map(printable).joined())
-    }
-
-    /// A stderr chunk as it goes out: secrets masked, coloured on a terminal.
-    private func printable(_ chunk: RenderedOutput.Chunk) -> String {
-        let text = Redactor.shared.redact(chunk.text)
-        return writer.colorsOnStandardError ? TerminalWriter.styled(text, chunk.style) : text
+        // As the writer prints anything: masked, control characters spelled out (the server's name and text are
+        // in these lines), coloured only where allowed.
+        editor.printAbove(output.chunks.map(writer.printable).joined())
     }
 
     /// A typed sampling reply: an empty line or Ctrl-C declines.
