@@ -140,10 +140,12 @@ public actor StreamableHTTPTransport: Transport {
         }
         let isInitialize = Self.isInitialize(data)
         if let wire, wire.isOn { wire.message(.sent, data) }
-        let method = Self.method(of: data)
-        let repeatable = method.map { Self.repeatableMethods.contains($0) } ?? false
-        let routing =
-            facts.current.protocolVersion == MCPProtocolChoice.modernVersion ? Self.routingHeaders(of: data) : [:]
+        // Read once for all it decides: the 2026 era's routing headers need it whatever the size.
+        let modern = facts.current.protocolVersion == MCPProtocolChoice.modernVersion
+        let probe = Self.probe(data, limit: modern ? .max : Self.probeLimit)
+        let method = probe?.method
+        let repeatable = data.count < Self.probeLimit && method.map { Self.repeatableMethods.contains($0) } ?? false
+        let routing = modern ? Self.routingHeaders(probe) : [:]
         var generator = SystemRandomNumberGenerator()
         var attempt = 1
         var hops = 0
@@ -378,21 +380,18 @@ public actor StreamableHTTPTransport: Transport {
     /// The method of a single request or notification; nil for a batch, an answer, or a message too big to be
     /// worth decoding twice (all of which then count as not repeatable).
     static func method(of data: Data) -> String? {
-        struct Probe: Decodable { var method: String? }
-        guard data.count < 64 * 1024, data.first(where: { $0 > 0x20 }) == UInt8(ascii: "{") else { return nil }
-        return (try? JSONDecoder().decode(Probe.self, from: data))?.method
+        probe(data, limit: probeLimit)?.method
     }
 
     /// The 2026-07-28 revision's routing headers, which the server checks against the body: `Mcp-Method`, and
     /// `Mcp-Name` for the methods that name something (`tools/call`, `prompts/get`: `name`; `resources/read`:
     /// `uri`), as is when it is visible ASCII, else in the `=?base64?…?=` form.
     static func routingHeaders(of data: Data) -> [String: String] {
-        struct Probe: Decodable {
-            struct Params: Decodable { var name: String?; var uri: String? }
-            var method: String?
-            var params: Params?
-        }
-        guard let probe = try? JSONDecoder().decode(Probe.self, from: data), let method = probe.method else { return [:] }
+        routingHeaders(probe(data, limit: .max))
+    }
+
+    private static func routingHeaders(_ probe: Probe?) -> [String: String] {
+        guard let probe, let method = probe.method else { return [:] }
         var headers = ["Mcp-Method": method]
         let named: String? =
             switch method {
@@ -405,6 +404,36 @@ public actor StreamableHTTPTransport: Transport {
             headers["Mcp-Name"] = visible ? named : "=?base64?" + Data(named.utf8).base64EncodedString() + "?="
         }
         return headers
+    }
+
+    /// Beyond this size a message is not read just to find out whether it may be sent again.
+    private static let probeLimit = 64 * 1024
+
+    /// What ``send(_:)`` needs of a message: its method and what it names. Each part is read only if it has the
+    /// expected type, so an odd `params` does not hide the method.
+    private struct Probe: Decodable {
+        struct Params: Decodable {
+            var name: String?
+            var uri: String?
+        }
+
+        var method: String?
+        var params: Params?
+
+        private enum Keys: String, CodingKey { case method, params }
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: Keys.self)
+            method = try? container.decode(String.self, forKey: .method)
+            params = try? container.decode(Params.self, forKey: .params)
+        }
+    }
+
+    /// A single request or notification read as a ``Probe``; nil for a batch, anything that is not an object, or
+    /// a message of `limit` bytes or more.
+    private static func probe(_ data: Data, limit: Int) -> Probe? {
+        guard data.count < limit, data.first(where: { $0 > 0x20 }) == UInt8(ascii: "{") else { return nil }
+        return try? JSONDecoder().decode(Probe.self, from: data)
     }
 
     /// Only the initialize answer is inspected (for the protocol version); a cheap byte search decides.
