@@ -53,11 +53,8 @@ public enum ResultPathOutput {
         }.joined(separator: "\n")
     }
 
-    /// One-line JSON with sorted keys.
+    /// One-line JSON with sorted keys, numbers as they came (JSONText, not Foundation's coder).
     public static func compact(_ value: Value) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        guard let data = try? encoder.encode(value) else { return "\(value)" }
-        return String(decoding: data, as: UTF8.self)
+        JSONText.encode(value)
     }
 }

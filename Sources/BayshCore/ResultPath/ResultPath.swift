@@ -111,7 +111,7 @@ public struct ResultPath: Sendable, Equatable {
         if let first = key.first, first.isLetter || first == "_", key.allSatisfy(ResultPathParser.isNameCharacter) {
             return "." + key
         }
-        return ".[" + ResultPathOutput.compact(.string(key)) + "]"
+        return ".[" + JSONText.quoted(key) + "]"
     }
 }
 

@@ -46,7 +46,7 @@ struct CallBench: Sendable {
     }
 
     /// Makes the calls; `stop` ends the run early (calls in flight are cancelled and not counted).
-    func run(on session: any Session, stop: StopFlag) async -> Report {
+    func run(on session: any Session, stop: OutputInterrupt) async -> Report {
         let tally = Tally()
         let started = ContinuousClock.now
         await withTaskGroup(of: Void.self) { group in
@@ -97,12 +97,5 @@ struct CallBench: Sendable {
     private final class Tally: Sendable {
         let next = Atomic(0)
         let report = Mutex(Report())
-    }
-
-    /// Raised by Ctrl-C.
-    final class StopFlag: Sendable {
-        private let raised = Atomic(false)
-        var isRaised: Bool { raised.load(ordering: .relaxed) }
-        func raise() { raised.store(true, ordering: .relaxed) }
     }
 }

@@ -141,11 +141,7 @@ extension Shell {
             if let path = parts.path, !result.isError {
                 rendered = renderPath(path, of: result, line: entry.text, capture: parts.captureName)
             } else {
-                let renderer = ResultRenderer(
-                    format: settings.format,
-                    truncation: TerminalText.isTerminal(STDOUT_FILENO) ? TruncationLimits() : nil,
-                    outputFolder: outputFolder)
-                rendered = renderer.render(result, tool: call.tool)
+                rendered = resultRenderer.render(result, tool: call.tool)
                 keep(result, as: parts.captureName)
             }
             output.append(rendered.output)
@@ -258,5 +254,14 @@ extension Shell {
         var output = RenderedOutput()
         output.errorLine(opening + note, style: .warning)
         return output
+    }
+}
+
+extension Shell {
+    /// Renders a result as the settings say: tool results, and resource contents and prompt messages alike.
+    var resultRenderer: ResultRenderer {
+        ResultRenderer(
+            format: settings.format, truncation: TerminalText.isTerminal(STDOUT_FILENO) ? TruncationLimits() : nil,
+            outputFolder: outputFolder)
     }
 }

@@ -42,7 +42,7 @@ extension MetaCommand {
         switch await shell.request(label: "read \(uri)", { try await $0.readResource(uri: uri) }) {
         case .failure(let failure): return .failure("could not read \(uri): \(failure.message)")
         case .success(let (contents, _)):
-            let rendered = shell.catalogRenderer.render(ToolResult(content: contents), tool: "resource")
+            let rendered = shell.resultRenderer.render(ToolResult(content: contents), tool: "resource")
             return CommandOutcome(output: rendered.output, failed: rendered.failed, savedFiles: rendered.savedFiles)
         }
     }
@@ -154,7 +154,7 @@ extension MetaCommand {
             if let description = result.description { outcome.output.errorLine(description, style: .dim) }
             for message in result.messages {
                 outcome.output.line("\(message.role):", style: .emphasis)
-                let rendered = shell.catalogRenderer.render(ToolResult(content: [message.content]), tool: name)
+                let rendered = shell.resultRenderer.render(ToolResult(content: [message.content]), tool: name)
                 outcome.output.append(rendered.output)
                 outcome.failed = outcome.failed || rendered.failed
                 outcome.savedFiles += rendered.savedFiles
@@ -162,14 +162,5 @@ extension MetaCommand {
             if result.messages.isEmpty { outcome.output.errorLine("(no messages)", style: .dim) }
             return outcome
         }
-    }
-}
-
-extension Shell {
-    /// Renders resource contents and prompt messages as tool results are rendered.
-    var catalogRenderer: ResultRenderer {
-        ResultRenderer(
-            format: settings.format, truncation: TerminalText.isTerminal(STDOUT_FILENO) ? TruncationLimits() : nil,
-            outputFolder: outputFolder)
     }
 }

@@ -104,7 +104,7 @@ extension MetaCommand {
         let bench = CallBench(
             tool: call.tool, arguments: call.arguments, options: shell.settings.callOptions, count: count,
             concurrency: min(concurrency, count))
-        let stop = CallBench.StopFlag()
+        let stop = OutputInterrupt()
         let session = shell.session
         let run = Task { await bench.run(on: session, stop: stop) }
         let report = await shell.interrupts.whileHandling({
