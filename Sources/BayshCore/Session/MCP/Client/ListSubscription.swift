@@ -55,17 +55,15 @@ final class ListSubscription: Sendable {
     var status: String { state.withLock { $0.status } }
 
     /// The `subscriptions/listen` request with id `id`.
-    func request(id: String, meta: [String: Value]) -> Data {
+    func request(id: String) -> Data {
         let wanted = Dictionary(uniqueKeysWithValues: lists.map { ("\($0.rawValue)ListChanged", Value.bool(true)) })
-        let params: Value = ["_meta": .object(meta), "notifications": .object(wanted)]
-        return Data(
-            (#"{"jsonrpc":"2.0","id":"# + JSONText.quoted(id) + #","method":"subscriptions/listen","params":"#
-                + JSONText.encode(params) + "}").utf8)
+        let params: Value = ["_meta": .object(ServerDiscovery.meta), "notifications": .object(wanted)]
+        return MCPSession.request(id: id, method: "subscriptions/listen", params: params)
     }
 
     /// Opens the stream on `connection` and keeps it open until ``stop()``; `missed` runs for every list when a
     /// stream ends, since changes may have gone unheard.
-    func start(on connection: MCPConnection, meta: [String: Value], missed: @escaping @Sendable (ServerList) -> Void) {
+    func start(on connection: MCPConnection, missed: @escaping @Sendable (ServerList) -> Void) {
         let task = Task { [lists] in
             var delay = Duration.milliseconds(500)
             var round = 0
@@ -81,7 +79,7 @@ final class ListSubscription: Sendable {
                     return true
                 }
                 guard proceed else { return }
-                let request = request(id: idText, meta: meta)
+                let request = request(id: idText)
                 let opened = ContinuousClock.now
                 let outcome: Result<Value, Swift.Error>
                 do {

@@ -11,8 +11,8 @@ final class MCPConnection: Sendable {
     private let pipe: PipeTransport?
     let process: ServerProcess?
     let handshake: Initialize.Result
-    /// The `_meta` every request carries in the 2026-07-28 revision (``ServerDiscovery``); nil in the handshake era.
-    let modernMeta: [String: Value]?
+    /// Whether the 2026-07-28 revision is spoken: every request then carries ``ServerDiscovery/meta``.
+    let isModern: Bool
     /// Answers to tool calls, which go around the SDK client.
     let router: ResponseRouter
     /// The 2026-era `subscriptions/listen` stream, when the server's lists can change.
@@ -43,7 +43,7 @@ final class MCPConnection: Sendable {
     /// baysh writes the notification itself, and over HTTP nothing is sent: abandoning the request closed its
     /// answer stream (``ResponseRouter``), which is how that era cancels.
     func cancel(_ id: ID, reason: String) {
-        guard modernMeta != nil else {
+        guard isModern else {
             let client = client
             Task { try? await client.cancelRequest(id, reason: reason) }
             return
@@ -64,10 +64,10 @@ final class MCPConnection: Sendable {
 
     private init(
         client: Client, transport: any Transport, process: ServerProcess?, handshake: Initialize.Result,
-        router: ResponseRouter, breakage: Breakage, progress: ReadProgress?, modernMeta: [String: Value]?
+        router: ResponseRouter, breakage: Breakage, progress: ReadProgress?, isModern: Bool
     ) {
-        self.modernMeta = modernMeta
-        self.subscription = modernMeta == nil ? nil : ListSubscription(capabilities: handshake.capabilities)
+        self.isModern = isModern
+        self.subscription = isModern ? ListSubscription(capabilities: handshake.capabilities) : nil
         self.progress = progress
         self.router = router
         self.client = client
@@ -168,8 +168,8 @@ final class MCPConnection: Sendable {
             }
             let connection = MCPConnection(
                 client: client, transport: transport, process: process, handshake: handshake, router: router,
-                breakage: broken, progress: progress, modernMeta: modern ? ServerDiscovery.meta : nil)
-            connection.subscription?.start(on: connection, meta: ServerDiscovery.meta) { talk.announce($0) }
+                breakage: broken, progress: progress, isModern: modern)
+            connection.subscription?.start(on: connection) { talk.announce($0) }
             return connection
         } catch {
             // The server's answer said the era does not fit: that, not the exit that closing its input causes.
@@ -241,7 +241,7 @@ final class MCPConnection: Sendable {
         subscription?.stop(router: router)
         await client.disconnect()
         // In the 2026 era the SDK client never took the transport over.
-        if modernMeta != nil { await transport.disconnect() }
+        if isModern { await transport.disconnect() }
         // MCP's stdio shutdown: the closed stdin asks the server to exit, which lets it clean up (a `baysh serve`
         // deletes the session it created); signals follow only for a server that does not go.
         guard let process else { return }

@@ -18,7 +18,7 @@ extension MCPSession {
 
     public var listChanges: String? {
         guard let connection = liveConnection else { return nil }
-        guard connection.modernMeta != nil else {
+        guard connection.isModern else {
             // Handshake-era servers may send them without declaring it (the Python SDK's do): heard all the same.
             let declared = ListSubscription.changeable(in: connection.handshake.capabilities)
             return "heard on the connection"
@@ -30,16 +30,16 @@ extension MCPSession {
     public func listResources() async throws -> [ResourceInfo] {
         let resources = try await pages("resources/list", items: "resources").map { item in
             ResourceInfo(
-                name: Self.string(item["name"]) ?? "", uri: Self.string(item["uri"]) ?? "",
-                mimeType: Self.string(item["mimeType"]), size: Self.integer(item["size"]),
-                description: Self.string(item["description"]))
+                name: item["name"]?.stringValue ?? "", uri: item["uri"]?.stringValue ?? "",
+                mimeType: item["mimeType"]?.stringValue, size: Self.integer(item["size"]),
+                description: item["description"]?.stringValue)
         }
         // A server may offer resources but no templates: its "method not found" there means none.
         let templates = try await pages("resources/templates/list", items: "resourceTemplates", optional: true)
             .map { item in
                 ResourceInfo(
-                    name: Self.string(item["name"]) ?? "", uri: Self.string(item["uriTemplate"]) ?? "",
-                    mimeType: Self.string(item["mimeType"]), description: Self.string(item["description"]),
+                    name: item["name"]?.stringValue ?? "", uri: item["uriTemplate"]?.stringValue ?? "",
+                    mimeType: item["mimeType"]?.stringValue, description: item["description"]?.stringValue,
                     isTemplate: true)
             }
         let all = resources + templates
@@ -56,21 +56,21 @@ extension MCPSession {
         return contents.map { value in
             let item = value.objectValue ?? [:]
             return .resource(
-                uri: Self.string(item["uri"]) ?? uri, mimeType: Self.string(item["mimeType"]),
-                text: Self.string(item["text"]), blobBase64: Self.string(item["blob"]))
+                uri: item["uri"]?.stringValue ?? uri, mimeType: item["mimeType"]?.stringValue,
+                text: item["text"]?.stringValue, blobBase64: item["blob"]?.stringValue)
         }
     }
 
     public func listPrompts() async throws -> [PromptInfo] {
         let prompts = try await pages("prompts/list", items: "prompts").map { item in
             let arguments = (item["arguments"]?.arrayValue ?? []).compactMap { value -> PromptInfo.Argument? in
-                guard let argument = value.objectValue, let name = Self.string(argument["name"]) else { return nil }
+                guard let argument = value.objectValue, let name = argument["name"]?.stringValue else { return nil }
                 return PromptInfo.Argument(
-                    name: name, description: Self.string(argument["description"]),
+                    name: name, description: argument["description"]?.stringValue,
                     required: argument["required"] == .bool(true))
             }
             return PromptInfo(
-                name: Self.string(item["name"]) ?? "", description: Self.string(item["description"]),
+                name: item["name"]?.stringValue ?? "", description: item["description"]?.stringValue,
                 arguments: arguments)
         }
         catalog.withLock { $0.prompts = prompts }
@@ -86,11 +86,11 @@ extension MCPSession {
                 "MCP server '\(serverName)' answered prompts/get without a messages array")
         }
         return PromptResult(
-            description: Self.string(result["description"]),
+            description: result["description"]?.stringValue,
             messages: messages.map { value in
                 let message = value.objectValue ?? [:]
                 return PromptResult.Message(
-                    role: Self.string(message["role"]) ?? "?",
+                    role: message["role"]?.stringValue ?? "?",
                     content: message["content"].map(CallToolResultParsing.item) ?? .text(""))
             })
     }
@@ -127,7 +127,7 @@ extension MCPSession {
                 throw SessionError.protocolViolation("MCP server '\(serverName)' answered \(method) without '\(key)'")
             }
             items += page.compactMap(\.objectValue)
-            cursor = Self.string(result["nextCursor"])
+            cursor = result["nextCursor"]?.stringValue
             if let next = cursor, !seen.insert(next).inserted {
                 throw SessionError.protocolViolation("MCP server '\(serverName)' repeated the \(method) cursor '\(next)'")
             }
@@ -150,11 +150,6 @@ extension MCPSession {
             throw SessionError.protocolViolation("MCP server '\(serverName)' answered \(method) with no result")
         }
         return result
-    }
-
-    private static func string(_ value: Value?) -> String? {
-        if case .string(let text)? = value { return text }
-        return nil
     }
 
     private static func integer(_ value: Value?) -> Int? {

@@ -9,7 +9,7 @@ extension MCPSession {
     /// 2026 era the level rides every request's `_meta` instead.
     public func setLogLevel(_ level: LogLevel) async throws {
         let connection = try currentConnection()
-        if connection.modernMeta != nil {
+        if connection.isModern {
             modernLogLevel.withLock { $0 = level.rawValue }
             return
         }

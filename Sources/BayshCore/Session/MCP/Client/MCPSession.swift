@@ -214,12 +214,10 @@ public final class MCPSession: Session {
         // A string id: servers number their own requests to us 0, 1, 2…, and the router must not take those.
         let idText = "baysh-\(number)"
         let id = ID.string(idText)
-        // JSONText rather than Foundation's coders: on this hot path they cost a third of the call rate. The
-        // envelope is fixed text; only `params` needs encoding.
         var params = params
-        if reportsProgress || connection.modernMeta != nil, case .object(var members) = params {
-            var meta = connection.modernMeta ?? [:]
-            if connection.modernMeta != nil { meta[ServerDiscovery.logLevelKey] = .string(modernLogLevel.withLock { $0 }) }
+        if reportsProgress || connection.isModern, case .object(var members) = params {
+            var meta = connection.isModern ? ServerDiscovery.meta : [:]
+            if connection.isModern { meta[ServerDiscovery.logLevelKey] = .string(modernLogLevel.withLock { $0 }) }
             // The request's number as an integer token: a string costs a server on the Swift SDK three failed
             // decodes and a regular expression (its `Value` checks every string for a data URL), a sixth of a
             // trivial call's time there.
@@ -227,9 +225,7 @@ public final class MCPSession: Session {
             members["_meta"] = .object(meta)
             params = .object(members)
         }
-        let request = Data(
-            (#"{"jsonrpc":"2.0","id":"# + JSONText.quoted(idText) + #","method":"# + JSONText.quoted(method)
-                + #","params":"# + JSONText.encode(params) + "}").utf8)
+        let request = Self.request(id: idText, method: method, params: params)
         let renewal = reportsProgress ? DeadlineRenewal() : nil
         let started = ContinuousClock.now
         let answer: Value
@@ -262,7 +258,7 @@ public final class MCPSession: Session {
                 "MCP server '\(serverName)' answered \(operation) with a JSON array, not a JSON-RPC response object: "
                     + "the server does not follow MCP; report it to the server's authors")
         }
-        if connection.modernMeta != nil,
+        if connection.isModern,
             let retry = try await inputAnswered(members, params: params, operation: operation, round: round)
         {
             return try await exchange(
@@ -270,6 +266,14 @@ public final class MCPSession: Session {
                 reportsProgress: reportsProgress, round: round + 1)
         }
         return (members, ContinuousClock.now - started, id)
+    }
+
+    /// A JSON-RPC request as sent. JSONText rather than Foundation's coders: on the call path they cost a third of
+    /// the call rate. The envelope is fixed text; only `params` needs encoding.
+    static func request(id: String, method: String, params: Value) -> Data {
+        Data(
+            (#"{"jsonrpc":"2.0","id":"# + JSONText.quoted(id) + #","method":"# + JSONText.quoted(method)
+                + #","params":"# + JSONText.encode(params) + "}").utf8)
     }
 
     public func findServer(forTool tool: String) async throws -> String? {
@@ -427,7 +431,7 @@ public final class MCPSession: Session {
         // A handshake-era tool asking a question on the connection, which a 2026 request has no back-channel for
         // (the Python package's words): the user can still reach it the old way.
         let hint =
-            liveConnection?.modernMeta != nil && error.message.contains("back-channel")
+            liveConnection?.isModern == true && error.message.contains("back-channel")
             ? " (the server asks its questions the handshake way: try --protocol 2025)" : ""
         return ToolResult(
             content: [.text("MCP server '\(serverName)' answered with \(error.text)\(hint)")],

@@ -42,9 +42,7 @@ enum ServerDiscovery {
         // Each probe its own id: a late answer to the first must not be taken for the second's.
         let idText = "baysh-discover-\(attempt)"
         let id = ID.string(idText)
-        let request = Data(
-            (#"{"jsonrpc":"2.0","id":"# + JSONText.quoted(idText) + #","method":"server/discover","params":{"_meta":"#
-                + JSONText.encode(.object(meta)) + "}}").utf8)
+        let request = MCPSession.request(id: idText, method: "server/discover", params: ["_meta": .object(meta)])
         let notModern = { (why: String) throws -> Initialize.Result? in
             guard choice == .auto else {
                 throw SessionError.protocolViolation(

@@ -361,11 +361,7 @@ public actor StreamableHTTPTransport: Transport {
 
     /// The URL without user info or query, which can carry credentials.
     static func describe(_ url: URL) -> String {
-        guard var parts = URLComponents(url: url, resolvingAgainstBaseURL: false) else { return "the MCP server" }
-        parts.user = nil
-        parts.password = nil
-        parts.query = nil
-        return Redactor.shared.redact(parts.string ?? url.absoluteString)
+        HTTPRedirects.describe(url)
     }
 
     /// Answers that mean "not now" rather than "no": the request was turned away before any work was done, or by
