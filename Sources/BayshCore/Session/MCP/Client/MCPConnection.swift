@@ -171,9 +171,10 @@ final class MCPConnection: Sendable {
                 breakage: broken, progress: progress, isModern: modern)
             connection.subscription?.start(on: connection) { talk.announce($0) }
             return connection
-        } catch {
+        } catch let caught {
             // The server's answer said the era does not fit: that, not the exit that closing its input causes.
-            let eraVerdict = broken.reason == nil && Self.isEraVerdict(error)
+            let eraVerdict = broken.reason == nil && caught is ServerDiscovery.EraMismatch
+            let error = (caught as? ServerDiscovery.EraMismatch)?.reason ?? caught
             await client.disconnect()
             await transport.disconnect()
             if eraVerdict {
@@ -217,11 +218,6 @@ final class MCPConnection: Sendable {
             case .array(let supported)? = members["supported"]
         else { return false }
         return supported.contains(.string(MCPProtocolChoice.modernVersion))
-    }
-
-    private static func isEraVerdict(_ error: Swift.Error) -> Bool {
-        guard case .protocolViolation(let message)? = error as? SessionError else { return false }
-        return message.contains(MCPProtocolChoice.modernVersion) || message.contains("none of which baysh knows")
     }
 
     /// After a request to a stdio server timed out: if the server stopped half-way through a message, the stream is

@@ -21,6 +21,11 @@ enum ServerDiscovery {
 
     private struct ProbeUnanswered: Error {}
 
+    /// The server's answer says the era does not fit (`reason` says how): the connect ends with it.
+    struct EraMismatch: Error {
+        let reason: SessionError
+    }
+
     /// The `_meta` of every modern request, with the capabilities declared to handshake-era servers: this era asks
     /// the same questions through input-required results (MCPSession+InputRequired.swift).
     static let meta: [String: Value] = [
@@ -45,9 +50,10 @@ enum ServerDiscovery {
         let request = MCPSession.request(id: idText, method: "server/discover", params: ["_meta": .object(meta)])
         let notModern = { (why: String) throws -> Initialize.Result? in
             guard choice == .auto else {
-                throw SessionError.protocolViolation(
-                    "MCP server '\(server)' does not offer the \(MCPProtocolChoice.modernVersion) revision (\(why)); "
-                        + "use --protocol 2025 or auto")
+                throw EraMismatch(
+                    reason: .protocolViolation(
+                        "MCP server '\(server)' does not offer the \(MCPProtocolChoice.modernVersion) revision (\(why)); "
+                            + "use --protocol 2025 or auto"))
             }
             http?.speak(version: nil)
             return nil
@@ -85,9 +91,10 @@ enum ServerDiscovery {
                 case .array(let supported)? = data["supported"],
                 !supported.contains(where: { ($0.stringValue ?? "").hasPrefix("2025") || ($0.stringValue ?? "").hasPrefix("2024") })
             {
-                throw SessionError.protocolViolation(
-                    "MCP server '\(server)' speaks only \(supported.compactMap(\.stringValue).joined(separator: ", ")), "
-                        + "none of which baysh knows")
+                throw EraMismatch(
+                    reason: .protocolViolation(
+                        "MCP server '\(server)' speaks only \(supported.compactMap(\.stringValue).joined(separator: ", ")), "
+                            + "none of which baysh knows"))
             }
             return try notModern("it answered server/discover with \(error.text)")
         }
