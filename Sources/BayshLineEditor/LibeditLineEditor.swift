@@ -139,20 +139,22 @@ public final class LibeditLineEditor: LineEditor, @unchecked Sendable {
     }
 
     /// Prints the lines waiting in ``above`` where the edited line was, then has libedit draw prompt and line again
-    /// below them. Runs on the editing thread, between keys.
-    private func printWaitingLines() {
+    /// below them. Runs on the editing thread, between keys. False when there was nothing to print.
+    @discardableResult
+    private func printWaitingLines() -> Bool {
         var drained = [UInt8](repeating: 0, count: 64)
         while read(wake.read, &drained, drained.count) > 0 {}
         let lines = above.withLock { above in
             defer { above.waiting.removeAll() }
             return above.waiting
         }
-        guard !lines.isEmpty else { return }
+        guard !lines.isEmpty else { return false }
         eraseHint()
         fflush(baysh_stdout())
         TerminalText.write("\r\u{1B}[K" + lines.joined(), to: STDERR_FILENO)
         _ = baysh_el_refresh(editLine)
         fflush(baysh_stdout())
+        return true
     }
 
     /// Editing ended: lines that came too late for ``printWaitingLines()`` are printed now.
@@ -282,12 +284,10 @@ public final class LibeditLineEditor: LineEditor, @unchecked Sendable {
                 eraseHint()
                 drawHint()
             }
-            return ready > 0
+            return false
         }
-        if descriptors[1].revents != 0 {
-            printWaitingLines()
-            drawHint()
-        }
+        // The hint was erased only when lines were printed: otherwise it is still there.
+        if descriptors[1].revents != 0, printWaitingLines() { drawHint() }
         return descriptors[0].revents != 0
     }
 
