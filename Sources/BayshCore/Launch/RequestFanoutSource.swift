@@ -31,15 +31,13 @@ public struct RequestFanoutSource: FanoutSessionSource {
     }
 
     public func sweep(label: (key: String, value: String)) async -> [String] {
-        guard backend == .local, let records = try? LocalSession.list(dataHome: request.dataHome) else { return [] }
-        var deleted: [String] = []
-        for record in records where record.labels[label.key] == label.value {
-            guard let session = try? LocalSession.attach(id: record.id, dataHome: request.dataHome),
-                (try? await session.delete(syncContext: false)) != nil
-            else { continue }
-            deleted.append(record.id)
-        }
-        return deleted
+        guard backend == .local,
+            let found = try? SessionCleanup.local(
+                labels: [label.key: label.value], olderThan: nil, dataHome: request.dataHome)
+        else { return [] }
+        let ids = found.candidates.map(\.id)
+        let failures = await SessionCleanup.deleteLocal(ids, dataHome: request.dataHome)
+        return ids.filter { failures[$0] == nil }
     }
 
     public func cleanUpCommand(label: (key: String, value: String)) -> String? {
