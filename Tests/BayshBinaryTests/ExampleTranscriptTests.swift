@@ -8,7 +8,7 @@ import Testing
 /// so the examples the README points to stay true on every `./dev test`.
 @Suite struct ExampleTranscriptTests {
     static var examples: [String] {
-        let folder = BayshProcess.packageRoot.appendingPathComponent("examples")
+        let folder = MCPFixtures.packageRoot.appendingPathComponent("examples")
         let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
         return names.filter { $0.hasSuffix(".txt") }.sorted().map { folder.appendingPathComponent($0).path }
     }
@@ -30,7 +30,7 @@ import Testing
     /// The every-tool example is a recording with no hand edits: recording its replay gives the same lines (the
     /// header's session and time aside), masks and all.
     @Test func localToolsExampleIsWhatBayshRecords() async throws {
-        let file = BayshProcess.packageRoot.appendingPathComponent("examples/local-tools.txt").path
+        let file = MCPFixtures.packageRoot.appendingPathComponent("examples/local-tools.txt").path
         let baysh = try BayshProcess()
         defer { baysh.removeFolders() }
         let outcome = try await baysh.run(["--replay", file, "--check", "--record", "fresh.txt"])

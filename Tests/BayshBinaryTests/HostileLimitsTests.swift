@@ -133,8 +133,7 @@ struct HostileLimitsTests {
     /// An error answer to `initialize` keeps the server's code and words too (the SDK's own handshake would say
     /// "Connection closed" for -32000).
     @Test(arguments: [-32000, -32603]) func aRefusedHandshakeSaysWhy(code: Int) async throws {
-        let script = MCPFixtures.packageRoot.appendingPathComponent(
-            "Tests/BayshCoreTests/MCP/Fixtures/refusing_handshake.py").path
+        let script = MCPFixtures.script("refusing_handshake.py")
         let target = MCPTarget.stdio(
             command: [try MCPFixtures.python, script, String(code)], environment: [:], workingDirectory: nil,
             stderr: .discard)

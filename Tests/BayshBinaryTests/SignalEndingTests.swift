@@ -154,7 +154,8 @@ struct SignalEndingTests {
         let pid = try #require(pid_t(try String(contentsOfFile: pidFile, encoding: .utf8)))
         let (status, stderr) = try await shell.stop(with: signal, within: .seconds(10))
         #expect(status == 128 + signal, "\(stderr)")
-        #expect(HostileFixtures.isGone(pid), "the server \(pid) is still running")
-        if !HostileFixtures.isGone(pid) { kill(pid, SIGKILL) }
+        let gone = await ProcessChecks.isGone(pid)
+        #expect(gone, "the server \(pid) is still running")
+        if !gone { kill(pid, SIGKILL) }
     }
 }

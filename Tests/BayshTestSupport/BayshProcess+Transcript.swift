@@ -21,9 +21,6 @@ extension BayshProcess {
         public var description: String
     }
 
-    public static let packageRoot = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
     /// `name` inside the test's folder.
     public func path(_ name: String) -> String { root.appendingPathComponent(name).path }
 

@@ -17,9 +17,7 @@ public struct BayshProcess {
     /// `.build/debug/baysh` next to the test products (or `BAYSH_BINARY`).
     public static var binary: String {
         if let path = ProcessInfo.processInfo.environment["BAYSH_BINARY"] { return path }
-        let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
-        return packageRoot.appendingPathComponent(".build/debug/baysh").path
+        return MCPFixtures.packageRoot.appendingPathComponent(".build/debug/baysh").path
     }
 
     public var environment: [String: String] {

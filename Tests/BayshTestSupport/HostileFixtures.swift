@@ -11,13 +11,9 @@ import BayshCore
 /// The small hostile peers the tests of issue 12 start: a TCP proxy to kill mid-call, an HTTP MCP server with
 /// faults per path, and a stdio server that will not go (all under `MCP/Fixtures`, run with the test venv's Python).
 public enum HostileFixtures {
-    public static func script(_ name: String) -> String {
-        MCPFixtures.packageRoot.appendingPathComponent("Tests/BayshCoreTests/MCP/Fixtures/\(name)").path
-    }
-
-    public static var tcpProxy: String { script("tcp_proxy.py") }
-    public static var hostileHTTP: String { script("hostile_http.py") }
-    public static var stubbornStdio: String { script("stubborn_stdio.py") }
+    public static var tcpProxy: String { MCPFixtures.script("tcp_proxy.py") }
+    public static var hostileHTTP: String { MCPFixtures.script("hostile_http.py") }
+    public static var stubbornStdio: String { MCPFixtures.script("stubborn_stdio.py") }
 
     /// A started fixture: its process (own process group) and the lines it printed after `PORT n`.
     public final class Running: @unchecked Sendable {
@@ -102,12 +98,5 @@ public enum HostileFixtures {
     public static func seen(_ server: Running) async throws -> [String: Any] {
         let (data, _) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(server.port)/seen")!)
         return try JSONSerialization.jsonObject(with: data) as? [String: Any] ?? [:]
-    }
-
-    /// Whether process `pid` is gone (a zombie nobody reaped counts as gone: it runs nothing).
-    public static func isGone(_ pid: pid_t) -> Bool {
-        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8) else { return true }
-        guard let close = stat.lastIndex(of: ")") else { return true }
-        return stat[stat.index(after: close)...].trimmingCharacters(in: .whitespaces).hasPrefix("Z")
     }
 }

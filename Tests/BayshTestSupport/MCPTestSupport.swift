@@ -28,6 +28,11 @@ public enum MCPFixtures {
             message: "\(name) was not found next to the test binary or in .build/debug; run `swift build` first")
     }
 
+    /// The fixture script `name` in `Tests/BayshCoreTests/MCP/Fixtures`.
+    public static func script(_ name: String) -> String {
+        packageRoot.appendingPathComponent("Tests/BayshCoreTests/MCP/Fixtures/\(name)").path
+    }
+
     public static var testServer: String {
         get throws { try executable("baysh-test-server") }
     }
@@ -47,21 +52,21 @@ public enum MCPFixtures {
     }
 
     public static var pythonServerScript: String {
-        packageRoot.appendingPathComponent("Tests/BayshCoreTests/MCP/Fixtures/python_server.py").path
+        script("python_server.py")
     }
 
     /// A server that talks back: progress, logs, questions, sampling, roots, a tool list that grows.
     public static var richServerScript: String {
-        packageRoot.appendingPathComponent("Tests/BayshCoreTests/MCP/Fixtures/rich_server.py").path
+        script("rich_server.py")
     }
 
     /// A server with resources, a resource template, prompts and completions beside one tool.
     public static var catalogServerScript: String {
-        packageRoot.appendingPathComponent("Tests/BayshCoreTests/MCP/Fixtures/catalog_server.py").path
+        script("catalog_server.py")
     }
 
     public static var hostileServerScript: String {
-        packageRoot.appendingPathComponent("Tests/BayshCoreTests/MCP/Fixtures/hostile_server.py").path
+        script("hostile_server.py")
     }
 
     /// The hostile server as one `--mcp` command string.
@@ -70,7 +75,7 @@ public enum MCPFixtures {
     }
 
     public static var misbehavingHTTPScript: String {
-        packageRoot.appendingPathComponent("Tests/BayshCoreTests/MCP/Fixtures/misbehaving_http.py").path
+        script("misbehaving_http.py")
     }
 
     public struct FixtureMissing: Error, CustomStringConvertible {

@@ -54,15 +54,10 @@ struct CatalogTests {
         _ target: MCPTarget, _ choice: MCPProtocolChoice, expecting revision: String,
         _ body: ((MCPSession) async throws -> Void)? = nil
     ) async throws {
-        let session = try await MCPSession.connect(target, timeout: .seconds(30), protocol: choice)
-        do {
+        try await withMCPSession(target, timeout: .seconds(30), protocol: choice) { session in
             #expect(session.protocolRevision == revision)
             try await (body ?? exercise)(session)
             #expect(try await session.callTool(name: "echo", arguments: ["text": "hi ☃"]).text == "hi ☃")
-            await session.close()
-        } catch {
-            await session.close()
-            throw error
         }
     }
 
@@ -116,10 +111,10 @@ struct CatalogTests {
     @Test("auto falls back to the handshake on a server without server/discover; 2026 refuses it clearly")
     func handshakeOnlyServer() async throws {
         let target = MCPTarget.stdio(command: [try MCPFixtures.testServer])
-        let session = try await MCPSession.connect(target, timeout: .seconds(30), protocol: .auto)
-        #expect(session.protocolRevision?.hasPrefix("2025") == true)
-        #expect(try await session.callTool(name: "echo", arguments: ["text": "old"]).text.contains("old"))
-        await session.close()
+        try await withMCPSession(target, timeout: .seconds(30), protocol: .auto) { session throws in
+            #expect(session.protocolRevision?.hasPrefix("2025") == true)
+            #expect(try await session.callTool(name: "echo", arguments: ["text": "old"]).text.contains("old"))
+        }
         do {
             _ = try await MCPSession.connect(target, timeout: .seconds(30), protocol: .modern)
             Issue.record("a handshake-only server was accepted for --protocol 2026")
@@ -131,13 +126,12 @@ struct CatalogTests {
 
     @Test("auto probes once more when initialize is refused with -32022 naming the 2026 revision; 2025 says what to use")
     func reprobeAfterRefusedHandshake() async throws {
-        let script = MCPFixtures.packageRoot.appendingPathComponent("Tests/BayshCoreTests/MCP/Fixtures/era_switch.py").path
-        let target = MCPTarget.stdio(command: [try MCPFixtures.python, script])
-        let session = try await MCPSession.connect(target, timeout: .seconds(30), protocol: .auto)
-        #expect(session.protocolRevision == "2026-07-28")
-        #expect(session.serverName == "switch")
-        #expect(try await session.callTool(name: "echo", arguments: ["text": "again"]).text == "again")
-        await session.close()
+        let target = MCPTarget.stdio(command: [try MCPFixtures.python, MCPFixtures.script("era_switch.py")])
+        try await withMCPSession(target, timeout: .seconds(30), protocol: .auto) { session throws in
+            #expect(session.protocolRevision == "2026-07-28")
+            #expect(session.serverName == "switch")
+            #expect(try await session.callTool(name: "echo", arguments: ["text": "again"]).text == "again")
+        }
         do {
             _ = try await MCPSession.connect(target, timeout: .seconds(30), protocol: .handshake)
             Issue.record("a modern-only server was accepted for --protocol 2025")
@@ -154,12 +148,12 @@ struct CatalogTests {
             command: [try MCPFixtures.python, HostileFixtures.stubbornStdio, directory.path + "/pid", "--deaf"],
             environment: [:], workingDirectory: nil, stderr: .discard)
         let started = ContinuousClock.now
-        let session = try await MCPSession.connect(target, timeout: .seconds(30), protocol: .auto)
-        let waited = ContinuousClock.now - started
-        #expect(session.protocolRevision?.hasPrefix("2025") == true)
-        #expect(waited >= ServerDiscovery.discoverLimit && waited < ServerDiscovery.discoverLimit + .seconds(8), "\(waited)")
-        #expect(try await session.callTool(name: "noop", arguments: [:]).text == "ok")
-        await session.close()
+        try await withMCPSession(target, timeout: .seconds(30), protocol: .auto) { session throws in
+            let waited = ContinuousClock.now - started
+            #expect(session.protocolRevision?.hasPrefix("2025") == true)
+            #expect(waited >= ServerDiscovery.discoverLimit && waited < ServerDiscovery.discoverLimit + .seconds(8), "\(waited)")
+            #expect(try await session.callTool(name: "noop", arguments: [:]).text == "ok")
+        }
     }
 
     @Test("the 2026 revision's routing headers mirror the body")

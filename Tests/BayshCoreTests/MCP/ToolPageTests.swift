@@ -29,7 +29,7 @@ struct ToolPageTests {
             try Data(page.utf8).write(to: file)
             files.append(file.path)
         }
-        let command = [try MCPFixtures.python, MCPFixtures.packageRoot.path + "/Tests/BayshCoreTests/MCP/Fixtures/tool_pages.py"]
+        let command = [try MCPFixtures.python, MCPFixtures.script("tool_pages.py")]
         var result: Result<[ToolInfo], Swift.Error> = .success([])
         try await withMCPSession(.stdio(command: command + files, stderr: .discard)) { session in
             do {

@@ -3,13 +3,10 @@
 with an embedded resource and an image), and completions for the template's variable and a prompt argument.
 
     catalog_server.py stdio                 serve over stdio
-    catalog_server.py http                  serve streamable HTTP on 127.0.0.1 (a free port, printed first on
-                                            stdout as "PORT <n>")
+    catalog_server.py http [--json]         serve streamable HTTP on 127.0.0.1 (a free port, printed first on
+                                            stdout as "PORT <n>"); SSE answers unless --json
 """
-import asyncio
 import base64
-import socket
-import sys
 
 from typing import Annotated
 
@@ -110,21 +107,7 @@ async def complete(ref, argument, context):
     return None
 
 
-async def serve_http() -> None:
-    import uvicorn
-
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(128)
-    print(f"PORT {sock.getsockname()[1]}", flush=True)
-    app = server.streamable_http_app()
-    config = uvicorn.Config(app, log_level="warning")
-    await uvicorn.Server(config).serve(sockets=[sock])
-
-
 if __name__ == "__main__":
-    if (sys.argv[1] if len(sys.argv) > 1 else "stdio") == "http":
-        asyncio.run(serve_http())
-    else:
-        server.run("stdio")
+    from fixture_http import main
+
+    main(server)

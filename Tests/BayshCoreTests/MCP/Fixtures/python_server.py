@@ -4,9 +4,6 @@
     python_server.py http [--json]         serve streamable HTTP on 127.0.0.1 (a free port, printed first on
                                            stdout as "PORT <n>"); SSE answers unless --json
 """
-import asyncio
-import socket
-import sys
 
 try:  # mcp 2.x renamed FastMCP to MCPServer
     from mcp.server.mcpserver import Context, MCPServer as Server
@@ -55,22 +52,7 @@ async def grow(ctx: Context) -> str:
     return "grown"
 
 
-async def serve_http(json_response: bool) -> None:
-    import uvicorn
-
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(128)  # before printing the port, so the first connection is not refused
-    print(f"PORT {sock.getsockname()[1]}", flush=True)
-    app = server.streamable_http_app(json_response=json_response)
-    config = uvicorn.Config(app, log_level="warning")
-    await uvicorn.Server(config).serve(sockets=[sock])
-
-
 if __name__ == "__main__":
-    mode = sys.argv[1] if len(sys.argv) > 1 else "stdio"
-    if mode == "http":
-        asyncio.run(serve_http("--json" in sys.argv))
-    else:
-        server.run("stdio")
+    from fixture_http import main
+
+    main(server)

@@ -7,8 +7,6 @@ tools/list_changed, and a tool whose cancellation leaves a marker file.
                                          "PORT <n>"); SSE answers unless --json
 """
 import asyncio
-import socket
-import sys
 from typing import Literal
 
 import anyio
@@ -142,22 +140,7 @@ async def sleepy(marker: str, seconds: float = 30) -> str:
     return "slept"
 
 
-async def serve_http(json_response: bool) -> None:
-    import uvicorn
-
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(128)
-    print(f"PORT {sock.getsockname()[1]}", flush=True)
-    app = server.streamable_http_app(json_response=json_response)
-    config = uvicorn.Config(app, log_level="warning")
-    await uvicorn.Server(config).serve(sockets=[sock])
-
-
 if __name__ == "__main__":
-    mode = sys.argv[1] if len(sys.argv) > 1 else "stdio"
-    if mode == "http":
-        asyncio.run(serve_http("--json" in sys.argv))
-    else:
-        server.run("stdio")
+    from fixture_http import main
+
+    main(server)
