@@ -40,7 +40,7 @@ public final class AgentBayClient: Sendable {
     private let userAgent: String
     /// The sessions of mutating requests in flight, so ``close()`` ends them too.
     private let oneShots = Mutex<[ObjectIdentifier: URLSession]>([:])
-    private let closed = Mutex(false)
+    private let gate = SessionGate()
 
     /// - Parameters:
     ///   - configuration: key, endpoint, default timeout, region.
@@ -67,9 +67,10 @@ public final class AgentBayClient: Sendable {
 
     /// Ends the connections; calls after this fail.
     public func close() {
-        closed.withLock { $0 = true }
-        urlSession.invalidateAndCancel()
-        for session in oneShots.withLock({ Array($0.values) }) { session.invalidateAndCancel() }
+        gate.close {
+            urlSession.invalidateAndCancel()
+            for session in oneShots.withLock({ Array($0.values) }) { session.invalidateAndCancel() }
+        }
     }
 
     private static func makeSession(timeout: Duration, connections: Int) -> URLSession {
@@ -86,9 +87,7 @@ public final class AgentBayClient: Sendable {
     /// Sends one mutating request on a connection of its own, which libcurl never re-sends on (see the type's
     /// notes), and lets the connection go afterwards.
     private func performOnce(_ request: URLRequest, deadline: Duration) async -> HTTPExchange.Outcome {
-        if closed.withLock({ $0 }) {
-            return .failed(.notSent("the AgentBay client was closed"))
-        }
+        if gate.isClosed { return .failed(.notSent(SessionGate.closedReason)) }
         var request = request
         request.setValue("close", forHTTPHeaderField: "Connection")
         let session = Self.makeSession(timeout: configuration.timeout, connections: 1)
@@ -98,7 +97,7 @@ public final class AgentBayClient: Sendable {
             oneShots.withLock { _ = $0.removeValue(forKey: key) }
             session.finishTasksAndInvalidate()
         }
-        return await HTTPExchange.perform(request, on: session, deadline: deadline)
+        return await HTTPExchange.perform(request, on: session, gate: gate, deadline: deadline)
     }
 
     /// The timeouts of one call: connect and read (the SDKs' `connect_timeout`/`read_timeout`).
@@ -172,7 +171,7 @@ public final class AgentBayClient: Sendable {
             let retryReason: String
             let sentAt = ContinuousClock.now
             let outcome = idempotent
-                ? await HTTPExchange.perform(request, on: urlSession, deadline: timeouts.deadline)
+                ? await HTTPExchange.perform(request, on: urlSession, gate: gate, deadline: timeouts.deadline)
                 : await performOnce(request, deadline: timeouts.deadline)
             if wireTap.isOn { wireTap.exchange(request: request, outcome: outcome, elapsed: .now - sentAt) }
             switch outcome {

@@ -43,14 +43,17 @@ package enum HTTPExchange {
 
     /// Sends `request` and waits at most `deadline` in all. A same-origin 307/308 is followed with the same body
     /// and headers; any other redirect ends the exchange (``HTTPRedirects``). The session must have
-    /// ``HTTPRedirects/refusal`` as its delegate, or URLSession follows redirects itself.
-    package static func perform(_ request: URLRequest, on session: URLSession, deadline: Duration) async -> Outcome {
+    /// ``HTTPRedirects/refusal`` as its delegate, or URLSession follows redirects itself. Tasks are made through
+    /// `gate`: once the client is closed, nothing is sent.
+    static func perform(_ request: URLRequest, on session: URLSession, gate: SessionGate, deadline: Duration) async
+        -> Outcome
+    {
         let clock = ContinuousClock()
         let end = clock.now + deadline
         var request = request
         var hops = 0
         while true {
-            let outcome = await performOnce(request, on: session, deadline: max(end - clock.now, .zero))
+            let outcome = await performOnce(request, on: session, gate: gate, deadline: max(end - clock.now, .zero))
             guard case .answered(_, let response) = outcome, let url = request.url else { return outcome }
             switch HTTPRedirects.decide(
                 status: response.statusCode, location: response.value(forHTTPHeaderField: "Location"), from: url,
@@ -65,14 +68,20 @@ package enum HTTPExchange {
         }
     }
 
-    private static func performOnce(_ request: URLRequest, on session: URLSession, deadline: Duration) async
-        -> Outcome
-    {
+    private static func performOnce(
+        _ request: URLRequest, on session: URLSession, gate: SessionGate, deadline: Duration
+    ) async -> Outcome {
         let pending = PendingExchange()
         return await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Outcome, Never>) in
-                let task = session.dataTask(with: request) { data, response, error in
-                    pending.finish(outcome(data: data, response: response, error: error))
+                let made = gate.task {
+                    session.dataTask(with: request) { data, response, error in
+                        pending.finish(outcome(data: data, response: response, error: error))
+                    }
+                }
+                guard let task = made else {
+                    continuation.resume(returning: .failed(.notSent(SessionGate.closedReason)))
+                    return
                 }
                 let timer = DispatchWorkItem { pending.finish(.timedOut) }
                 guard pending.start(continuation, task: task, timer: timer) else { return }
