@@ -155,6 +155,9 @@ public actor StreamableHTTPTransport: Transport {
         // for hours, like the GET stream of the handshake era.
         let lifetime = method == "subscriptions/listen" ? Self.streamLifetime : requestTimeout
         while true {
+            // A retry or redirect comes after a suspension, during which disconnect() may have invalidated the
+            // session: a task made on it then would stop the process ("Session invalidated").
+            guard !closed else { throw SessionError.transport("disconnected from \(Self.describe(url))") }
             var request = makeRequest(method: "POST", timeout: lifetime)
             request.url = target
             request.httpBody = data
@@ -183,7 +186,7 @@ public actor StreamableHTTPTransport: Transport {
             attempt += 1
         }
         try check(outcome)
-        if listening == nil, facts.current.sessionId != nil, facts.current.protocolVersion != nil {
+        if !closed, listening == nil, facts.current.sessionId != nil, facts.current.protocolVersion != nil {
             listen(in: session)
         }
     }
